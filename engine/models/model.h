@@ -1,0 +1,101 @@
+#pragma once
+// The one interface every VAE variant implements, so that every trainer path, analysis and GUI view
+// works with every variant.
+//
+// Contracts
+// - Batches are float32 in the dataset's shape ({B,C,H,W} or {B,D}); labels int64 {B} or undefined.
+// - encode() gives the (combined) posterior q(z|x) = N(mu, diag exp(logvar)) over the full latent vector
+//   of size latent_dim(). Deterministic encoders (WAE-MMD) leave logvar undefined.
+// - decode() returns the decoder's *mean* in data range (probabilities for Bernoulli), in data shape.
+// - loss() returns what the main optimiser minimises (total, with grad) plus every named term, each a
+//   per-sample mean in nats (terms defined once per batch are added once). When the module is in
+//   training mode loss() may also update closed-form state (EM, sigma^2) held in registered buffers.
+// - after_step() runs after the main optimiser step: adversarial discriminator steps, closed-form
+//   updates. Variants that need an optimiser of their own create and own it; its state goes through
+//   save_extra()/load_extra() so checkpoints restore it.
+// - All learned state (weights, buffers such as sigma_k^2, pi_k, GMM parameters) is registered with the
+//   module, so copying named_parameters()+named_buffers() makes an exact snapshot (copy_state()).
+// Thread-safety: a Model is used by one thread at a time. The trainer publishes copies (snapshots) for
+// other threads; those copies are only read (forward under NoGradGuard), never trained.
+#include <torch/nn/module.h>
+#include <torch/serialize/archive.h>
+#include <torch/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vaelab {
+
+struct Batch {
+  torch::Tensor x;  // float32, data shape
+  torch::Tensor y;  // int64 {B} or undefined
+};
+
+struct Posterior {
+  torch::Tensor mu;      // {B, H}
+  torch::Tensor logvar;  // {B, H}; undefined for deterministic encoders
+};
+
+// A named block of the latent vector (Ladder VAE layers; one "z" group for flat variants).
+struct LatentGroup {
+  std::string name;
+  int64_t offset = 0;
+  int64_t size = 0;
+};
+
+struct LossTerms {
+  torch::Tensor total;  // scalar, requires grad during training
+  std::vector<std::pair<std::string, torch::Tensor>> terms;  // named scalars (reported, detached ok)
+
+  void add(const std::string& name, const torch::Tensor& value) { terms.emplace_back(name, value); }
+  // The named values as doubles, in insertion order (total first, as "loss").
+  std::vector<std::pair<std::string, double>> values() const;
+};
+
+struct StepInfo {
+  int64_t step = 0;   // global optimiser step (0-based)
+  int64_t epoch = 0;  // 0-based
+};
+
+class Model : public torch::nn::Module {
+ public:
+  ~Model() override = default;
+
+  virtual std::string variant() const = 0;
+  virtual int64_t latent_dim() const = 0;
+  virtual std::vector<LatentGroup> latent_groups() const { return {{"z", 0, latent_dim()}}; }
+  // True when encode/decode need labels (conditional VAE).
+  virtual bool is_conditional() const { return false; }
+
+  virtual Posterior encode(const Batch& batch) = 0;
+  virtual torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& y = {}) = 0;
+  virtual LossTerms loss(const Batch& batch, const StepInfo& info) = 0;
+
+  // Parameters the trainer's main optimiser updates (default: all). Adversarial variants leave out
+  // their discriminator.
+  virtual std::vector<torch::Tensor> trainable_parameters() { return parameters(); }
+  virtual void after_step(const Batch& /*batch*/, const StepInfo& /*info*/, LossTerms& /*terms*/) {}
+  virtual void save_extra(torch::serialize::OutputArchive& /*archive*/) {}
+  virtual void load_extra(torch::serialize::InputArchive& /*archive*/) {}
+
+  // --- probabilistic pieces, defaults for a standard-normal prior and diagonal Gaussian posterior ---
+  virtual torch::Tensor sample_prior(int64_t n, const torch::Tensor& y = {});
+  virtual torch::Tensor sample_posterior(const Posterior& q);  // reparameterised: mu + sigma*eps
+  virtual torch::Tensor log_prior(const torch::Tensor& z);     // {B}
+  virtual torch::Tensor log_posterior(const torch::Tensor& z, const Posterior& q);  // {B}
+  // log p(x|z) per sample {B}, summed over data dims.
+  virtual torch::Tensor log_likelihood(const Batch& batch, const torch::Tensor& z) = 0;
+  // One importance sample's log w = log p(x,z) - log q(z|x), {B}. IWAE-k for any variant uses this.
+  virtual torch::Tensor log_importance_weight(const Batch& batch);
+  // Per-sample negative ELBO with beta = 1 (nats, {B}): -log p(x|z) + KL(q||p), closed form where known.
+  virtual torch::Tensor nelbo(const Batch& batch);
+  // Decoder mean of the posterior mean code: what "reconstruction" shows.
+  virtual torch::Tensor reconstruct(const Batch& batch);
+};
+
+// Copies every parameter and buffer of `from` into `to` (same variant and shapes), without autograd.
+// Throws vaelab::Error naming both when the two do not match.
+void copy_state(Model& from, Model& to);
+
+}  // namespace vaelab
