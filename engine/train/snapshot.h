@@ -29,6 +29,7 @@ struct Progress {
   double samples_per_second = 0.0;
   double eta_seconds = 0.0;
   double lr = 0.0;
+  double elapsed_seconds = 0.0; // wall time spent Running (across resumes)
   std::string message;          // e.g. which term diverged, or the error that stopped training
 };
 

@@ -1,0 +1,102 @@
+#pragma once
+// The desktop app: one GLFW window, the ImGui frame loop, the view switcher, shortcuts, toasts, exports,
+// drag-and-drop, and the headless modes (--screenshot, --bench).
+//
+// Frame contract (Tracy model): at the start of each frame the app drains the main-thread queue, then
+// takes the session's snapshot ONCE and hands it to the shown view. Nothing on the UI thread waits for a
+// training step: opening a run, saving and closing the old run's trainer run on the job runner.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "command_line.h"
+#include "job_runner.h"
+#include "main_thread_queue.h"
+#include "views/view.h"
+#include "widgets/plot_demo.h"
+
+struct GLFWwindow;
+
+namespace vaelab {
+namespace gui {
+
+class App {
+ public:
+  explicit App(CommandLine command_line);
+  ~App();
+  // Runs until the window closes (or the headless job is done). Returns the process exit code.
+  int run();
+
+ private:
+  struct Toast {
+    ToastKind kind;
+    std::string text;
+    double shown_at;
+  };
+  struct CaptureRequest {
+    ScreenRect rect;
+    std::function<void(const RgbImage&)> done;
+  };
+
+  bool init_window(std::string& error);
+  void shutdown_window();
+  void apply_ui_scale(float scale);
+  void frame(bool capture_whole, RgbImage* whole);
+  void draw_main_window();
+  void draw_menu_bar();
+  void draw_export_popup();
+  void draw_toasts();
+  void handle_shortcuts();
+  void handle_drops();
+  void process_captures(RgbImage* whole);
+  ViewContext make_context();
+  View* current_view();
+  int view_index(const std::string& name) const;
+
+  void toast(ToastKind kind, const std::string& text);
+  // Opens a new run on a worker; the old session is closed on a worker too.
+  void open_async(const std::string& source, const std::string& preset_json);
+  void install_session(std::shared_ptr<Session> session);
+  void save_run_async();
+  bool open_initial(std::string& error);
+
+  int run_interactive();
+  int run_screenshot();
+  int run_bench();
+
+  CommandLine cl_;
+  GLFWwindow* window_ = nullptr;
+  MainThreadQueue queue_;
+  std::unique_ptr<JobRunner> jobs_;
+  std::shared_ptr<Session> session_;
+  std::shared_ptr<const TrainerSnapshot> snapshot_;
+  std::vector<std::unique_ptr<View>> views_;
+  PlotDemo plot_demo_;
+  bool show_plot_demo_ = false;
+  int current_ = 0;
+  int select_request_ = -1;  // tab to select on the next frame
+  std::vector<Toast> toasts_;
+  std::vector<CaptureRequest> captures_;
+  std::vector<std::string> dropped_;
+  bool opening_ = false;
+  std::string opening_what_;
+  float ui_scale_ = 1.0f;
+  float pending_ui_scale_ = 0.0f;
+  bool export_popup_ = false;
+  std::string export_path_;
+  int export_format_ = 0;  // 0 png, 1 svg, 2 csv
+  float export_scale_ = 2.0f;
+  int64_t frame_ = 0;
+  std::string ini_path_;
+  std::chrono::steady_clock::time_point t0_;
+  double frame_cpu_ms_ = 0;  // last frame's CPU time, excluding the buffer swap
+  std::vector<double> frame_starts_;  // --bench: end time of each measured frame (ms)
+
+  friend void register_settings_handler(App* app);
+  friend struct AppSettings;
+};
+
+}  // namespace gui
+}  // namespace vaelab

@@ -1,0 +1,65 @@
+#include "command_line.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+namespace vaelab {
+namespace gui {
+
+bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code) {
+  CLI::App app{"vaelab: train and study variational autoencoders (desktop app; vaelab-cli is the headless tool)"};
+  std::string positional, preset, run, size;
+  app.add_option("source", positional, "run folder, checkpoint, preset file or preset name");
+  app.add_option("--preset", preset, "preset name or preset JSON file");
+  app.add_option("--run", run, "run folder or checkpoint to open");
+  app.add_option("--set", out.overrides, "override a preset field, e.g. --set options.beta=4");
+  app.add_option("--train-steps", out.train_steps, "train this many steps before showing (headless use)");
+  app.add_option("--view", out.view,
+                 "view to show: run, curves, sliders, manifold, traversals, clusters, residuals, plot-demo");
+  app.add_option("--screenshot", out.screenshot, "render the view, write this PNG and exit");
+  app.add_option("--size", size, "window size WxH (default 1600x1000)");
+  app.add_option("--ui-scale", out.ui_scale, "UI scale for HiDPI screens (e.g. 1.5)");
+  app.add_flag("--bench", out.bench, "measure UI frame time and slider latency while training, then exit");
+  app.add_option("--bench-seconds", out.bench_seconds, "how long --bench measures");
+  app.add_option("--threads", out.torch_threads, "torch CPU threads for training (0: default)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_code = app.exit(e);
+    if (exit_code != 0) exit_code = 2;
+    return false;
+  }
+  int given = !positional.empty() + !preset.empty() + !run.empty();
+  if (given > 1) {
+    std::fprintf(stderr, "vaelab: give only one of SOURCE, --preset and --run\n");
+    exit_code = 2;
+    return false;
+  }
+  if (!positional.empty()) out.source = positional;
+  if (!preset.empty()) out.source = preset;
+  if (!run.empty()) out.source = run;
+  if (!size.empty()) {
+    int w = 0, h = 0;
+    if (std::sscanf(size.c_str(), "%dx%d", &w, &h) != 2 || w < 200 || h < 150 || w > 8192 || h > 8192) {
+      std::fprintf(stderr, "vaelab: --size expects WxH between 200x150 and 8192x8192, got '%s'\n", size.c_str());
+      exit_code = 2;
+      return false;
+    }
+    out.width = w, out.height = h;
+  }
+  if (!out.screenshot.empty() && out.view.empty()) {
+    std::fprintf(stderr, "vaelab: --screenshot needs --view NAME\n");
+    exit_code = 2;
+    return false;
+  }
+  if (out.train_steps < 0) {
+    std::fprintf(stderr, "vaelab: --train-steps must be >= 0\n");
+    exit_code = 2;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace gui
+}  // namespace vaelab

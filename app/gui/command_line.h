@@ -1,0 +1,36 @@
+#pragma once
+// The desktop app's command line.
+//
+//   vaelab                                  opens the default preset (fashion-vae), ready to train
+//   vaelab DIR|CHECKPOINT|PRESET            opens a run folder, checkpoint, preset file or preset name
+//   vaelab [--preset P | --run DIR] [--train-steps N] [--set k=v]... --view NAME
+//          --screenshot FILE.png [--size WxH]      headless: render NAME, write the PNG, exit 0
+//   vaelab ... --bench [--bench-seconds S]          UI latency benchmark (prints frame-time p99 and
+//                                                   slider-drag -> decoded image latency p95)
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vaelab {
+namespace gui {
+
+struct CommandLine {
+  std::string source = "fashion-vae";  // what to open
+  std::vector<std::string> overrides;  // --set a.b=value
+  int64_t train_steps = 0;
+  std::string view;                    // --view NAME (start view; required with --screenshot)
+  std::string screenshot;              // --screenshot FILE.png
+  int width = 1600, height = 1000;     // --size WxH
+  float ui_scale = 0;                  // --ui-scale (0: from imgui.ini or the monitor's content scale)
+  bool bench = false;
+  double bench_seconds = 10;
+  int torch_threads = 0;               // --threads for the trainer (0: torch default)
+  bool headless() const { return !screenshot.empty() || bench; }
+};
+
+// Parses argv. On --help or an error returns false with `exit_code` (0 for help, 2 for errors) after
+// printing the message.
+bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code);
+
+}  // namespace gui
+}  // namespace vaelab

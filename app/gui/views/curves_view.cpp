@@ -1,0 +1,278 @@
+// The curves view: every named loss term, per step (training batches) and per epoch (train vs test),
+// with EMA smoothing, linear/log y, auto-fit while training, and other runs' epoch curves overlaid.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "job_runner.h"
+#include "session/session.h"
+#include "train/checkpoint.h"
+#include "views/view.h"
+#include "widgets/plot.h"
+
+namespace vaelab {
+namespace gui {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Epoch curves of another run, read from DIR/metrics.csv or a checkpoint's stored history.
+struct OtherRun {
+  std::string label;
+  std::vector<std::string> names;               // term names
+  std::vector<double> steps;                    // step at each epoch end
+  std::vector<std::vector<double>> train, test;  // [term][epoch]
+};
+
+OtherRun read_metrics_csv(const std::string& path, const std::string& label) {
+  std::ifstream f(path);
+  if (!f) throw Error("cannot read " + path);
+  std::string header;
+  std::getline(f, header);
+  std::vector<std::string> cols;
+  {
+    std::stringstream ss(header);
+    std::string c;
+    while (std::getline(ss, c, ',')) cols.push_back(c);
+  }
+  if (cols.size() < 3 || cols[0] != "epoch" || cols[1] != "step")
+    throw Error(path + ": expected a header 'epoch,step,train_<term>...,test_<term>...'");
+  OtherRun run;
+  run.label = label;
+  std::vector<int> kind(cols.size(), -1), term(cols.size(), -1);
+  for (size_t i = 2; i < cols.size(); ++i) {
+    const bool tr = cols[i].rfind("train_", 0) == 0, te = cols[i].rfind("test_", 0) == 0;
+    if (!tr && !te) continue;
+    const std::string name = cols[i].substr(tr ? 6 : 5);
+    auto it = std::find(run.names.begin(), run.names.end(), name);
+    if (it == run.names.end()) {
+      run.names.push_back(name);
+      run.train.emplace_back();
+      run.test.emplace_back();
+      it = run.names.end() - 1;
+    }
+    kind[i] = tr ? 0 : 1;
+    term[i] = static_cast<int>(it - run.names.begin());
+  }
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.empty()) continue;
+    std::stringstream ss(line);
+    std::string cell;
+    size_t i = 0;
+    std::vector<std::string> cells;
+    while (std::getline(ss, cell, ',')) cells.push_back(cell);
+    if (cells.size() < 2) continue;
+    run.steps.push_back(std::atof(cells[1].c_str()));
+    for (auto& t : run.train) t.push_back(NAN);
+    for (auto& t : run.test) t.push_back(NAN);
+    for (i = 2; i < cells.size() && i < cols.size(); ++i) {
+      if (term[i] < 0 || cells[i].empty()) continue;
+      (kind[i] == 0 ? run.train : run.test)[term[i]].back() = std::atof(cells[i].c_str());
+    }
+  }
+  return run;
+}
+
+OtherRun read_other_run(const std::string& source) {
+  std::error_code ec;
+  const fs::path p(source);
+  const std::string label = p.has_filename() ? p.filename().string() : p.parent_path().filename().string();
+  if (fs::is_directory(p, ec)) {
+    if (fs::exists(p / "metrics.csv", ec)) return read_metrics_csv((p / "metrics.csv").string(), label);
+    if (fs::exists(p / "checkpoint.pt", ec)) return read_other_run((p / "checkpoint.pt").string());
+    throw Error(source + ": no metrics.csv or checkpoint.pt in this folder");
+  }
+  if (p.extension() == ".csv") return read_metrics_csv(source, label);
+  const CheckpointMeta meta = read_checkpoint_meta(source);
+  OtherRun run;
+  run.label = label;
+  run.names = meta.metrics.names;
+  const int64_t spe = meta.epoch > 0 ? std::max<int64_t>(1, (meta.step - meta.epoch_step) / meta.epoch) : 1;
+  const size_t epochs = meta.metrics.epoch_train.empty() ? 0 : meta.metrics.epoch_train[0].size();
+  for (size_t e = 0; e < epochs; ++e) run.steps.push_back(static_cast<double>((e + 1) * spe));
+  for (size_t t = 0; t < run.names.size(); ++t) {
+    run.train.emplace_back(meta.metrics.epoch_train[t].begin(), meta.metrics.epoch_train[t].end());
+    run.test.emplace_back();
+    if (t < meta.metrics.epoch_test.size())
+      run.test.back().assign(meta.metrics.epoch_test[t].begin(), meta.metrics.epoch_test[t].end());
+  }
+  return run;
+}
+
+class CurvesView : public View {
+ public:
+  CurvesView() : plot_("curves") {
+    plot_.x_label = "optimiser step";
+    plot_.y_label = "nats per sample";
+  }
+  const char* name() const override { return "curves"; }
+  const char* title() const override { return "Curves"; }
+  bool busy() const override { return loading_ > 0; }
+  void reset() override { plot_.fit(); }
+
+  void draw(ViewContext& ctx) override {
+    const float fs = ImGui::GetFontSize();
+    ImGui::Checkbox("per step", &show_steps_);
+    tip("Training-batch values at every step (noisy; smoothed by the EMA below).");
+    ImGui::SameLine();
+    ImGui::Checkbox("epoch train", &show_epoch_train_);
+    tip("Mean over each epoch's training batches, drawn at the epoch's last step.");
+    ImGui::SameLine();
+    ImGui::Checkbox("epoch test", &show_epoch_test_);
+    tip("The same terms on the held-out test view at each epoch end (model in eval mode): the gap to train is "
+        "the generalisation gap.");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 10);
+    ImGui::SliderFloat("EMA", &ema_, 0.0f, 0.995f, "%.3f");
+    tip("Exponential moving average of the per-step values: s_t = a s_{t-1} + (1-a) x_t (0 = raw).");
+    ImGui::SameLine();
+    ImGui::Checkbox("log y", &plot_.log_y);
+    tip("Logarithmic y axis; values <= 0 are clipped to the smallest positive value (noted under the plot).");
+    ImGui::SameLine();
+    if (ImGui::Button("Fit")) plot_.fit();
+    tip("Fit the axes to the data and keep fitting while training (also: double-click the plot).");
+    ImGui::SameLine();
+    ImGui::TextDisabled(plot_.auto_fit ? "(auto-fit)" : "(zoomed: double-click to fit)");
+
+    // Terms to show.
+    std::vector<std::string> names;
+    if (ctx.snapshot && ctx.snapshot->metrics) names = ctx.snapshot->metrics->names;
+    if (!names.empty()) {
+      ImGui::TextDisabled("terms:");
+      for (const auto& n : names) {
+        ImGui::SameLine();
+        bool on = !term_hidden_[n];
+        if (ImGui::Checkbox(n.c_str(), &on)) term_hidden_[n] = !on, plot_.fit();
+      }
+    }
+    // Other runs.
+    ImGui::SetNextItemWidth(fs * 24);
+    ImGui::InputTextWithHint("##other", "run folder, metrics.csv or checkpoint", &other_path_);
+    tip("Add another run's epoch curves to compare (DIR/metrics.csv, or the history stored in a checkpoint).");
+    ImGui::SameLine();
+    if (ImGui::Button("Add run") && !other_path_.empty() && ctx.jobs) {
+      const std::string path = other_path_;
+      ++loading_;
+      auto toast = ctx.toast;
+      ctx.jobs->run([this, path, toast]() -> std::function<void()> {
+        std::shared_ptr<OtherRun> run;
+        std::string error;
+        try {
+          run = std::make_shared<OtherRun>(read_other_run(path));
+        } catch (const std::exception& e) {
+          error = e.what();
+        }
+        return [this, run, error, toast] {
+          --loading_;
+          if (run) others_.push_back(*run), plot_.fit();
+          else toast(ToastKind::Error, error);
+        };
+      });
+    }
+    for (size_t i = 0; i < others_.size(); ++i) {
+      ImGui::SameLine();
+      ImGui::PushID(static_cast<int>(i));
+      if (ImGui::SmallButton(("x " + others_[i].label).c_str())) {
+        others_.erase(others_.begin() + static_cast<long>(i));
+        ImGui::PopID();
+        break;
+      }
+      tip("Remove this run from the chart.");
+      ImGui::PopID();
+    }
+
+    rebuild(ctx);
+    plot_.draw(ImVec2(-1, -1));
+  }
+
+  bool export_png(const std::string& path, float scale, std::string& error) override {
+    error = "the curves plot is read back from the screen: open the view first";
+    return last_ctx_valid_ && plot_.export_png(last_ctx_, path, scale, error);
+  }
+  bool supports_svg() const override { return true; }
+  bool export_svg(const std::string& path, std::string& error) override { return plot_.export_svg(path, error); }
+  bool supports_csv() const override { return true; }
+  bool export_csv(const std::string& path, std::string& error) override { return plot_.export_csv(path, error); }
+
+ private:
+  static void tip(const char* text) {
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+  }
+
+  void rebuild(ViewContext& ctx) {
+    last_ctx_ = ctx;
+    last_ctx_valid_ = true;
+    plot_.clear();
+    int color = 0;
+    if (ctx.snapshot && ctx.snapshot->metrics) {
+      const auto& m = *ctx.snapshot->metrics;
+      const int64_t spe = std::max<int64_t>(1, ctx.snapshot->progress.steps_per_epoch);
+      for (size_t t = 0; t < m.names.size(); ++t) {
+        const std::string& n = m.names[t];
+        const ImU32 c = plot_palette(color++);
+        if (term_hidden_[n]) continue;
+        if (show_steps_ && t < m.per_step.size() && !m.per_step[t].empty()) {
+          const auto& v = m.per_step[t];
+          std::vector<double> x(v.size()), y(v.size());
+          double s = v[0];
+          for (size_t i = 0; i < v.size(); ++i) {
+            x[i] = i < m.steps.size() ? static_cast<double>(m.steps[i]) : static_cast<double>(i);
+            if (std::isfinite(v[i])) s = ema_ * s + (1 - ema_) * v[i];
+            y[i] = s;
+          }
+          plot_.add_line(n + " (step)", std::move(x), std::move(y), (c & 0x00ffffff) | 0x90000000u);
+        }
+        auto epoch_series = [&](const std::vector<std::vector<float>>& src, const char* suffix, bool dashed) {
+          if (t >= src.size() || src[t].empty()) return;
+          std::vector<double> x, y;
+          for (size_t e = 0; e < src[t].size(); ++e) {
+            if (!std::isfinite(src[t][e])) continue;
+            x.push_back(static_cast<double>((e + 1) * spe));
+            y.push_back(src[t][e]);
+          }
+          if (x.empty()) return;
+          auto& s = plot_.add_line(n + suffix, std::move(x), std::move(y), c);
+          s.size = 2.5f;
+          s.dashed = dashed;
+        };
+        if (show_epoch_train_) epoch_series(m.epoch_train, " (epoch train)", false);
+        if (show_epoch_test_) epoch_series(m.epoch_test, " (epoch test)", true);
+      }
+    }
+    for (const auto& run : others_) {
+      for (size_t t = 0; t < run.names.size(); ++t) {
+        if (term_hidden_[run.names[t]]) continue;
+        const ImU32 c = plot_palette(color++);
+        if (show_epoch_train_) plot_.add_line(run.label + ": " + run.names[t] + " (train)", run.steps,
+                                              run.train[t], c).size = 2.0f;
+        if (show_epoch_test_ && !run.test[t].empty()) {
+          auto& s = plot_.add_line(run.label + ": " + run.names[t] + " (test)", run.steps, run.test[t], c);
+          s.dashed = true;
+        }
+      }
+    }
+  }
+
+  Plot plot_;
+  bool show_steps_ = true, show_epoch_train_ = true, show_epoch_test_ = true;
+  float ema_ = 0.9f;
+  std::map<std::string, bool> term_hidden_;
+  std::string other_path_;
+  std::vector<OtherRun> others_;
+  int loading_ = 0;
+  ViewContext last_ctx_;
+  bool last_ctx_valid_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<View> make_curves_view() { return std::make_unique<CurvesView>(); }
+
+}  // namespace gui
+}  // namespace vaelab

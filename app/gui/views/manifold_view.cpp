@@ -1,0 +1,301 @@
+// The manifold view.
+// Images: decode a grid over two chosen latent dimensions at Phi^-1 of an even grid in (0,1)^2 (Kingma &
+// Welling 2014, Fig. 4), the other dimensions fixed at a chosen code; hover enlarges a cell.
+// 2-D vector data (toy sets): generated samples over true samples as a scatter, plus both densities as
+// 2-D histograms (PH-VAE Figs. 2, 4-6).
+// Decoding runs on the snapshot's model on a worker; the grid refreshes as training publishes snapshots.
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+#include "analysis/latent_grid.h"
+#include "core/error.h"
+#include "job_runner.h"
+#include "session/session.h"
+#include "views/view.h"
+#include "widgets/histogram2d.h"
+#include "widgets/image_grid.h"
+#include "widgets/plot.h"
+
+namespace vaelab {
+namespace gui {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void tip(const char* text) {
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+}
+
+class ManifoldView : public View {
+ public:
+  ManifoldView() : scatter_("manifold-scatter"), true_density_("manifold-true"), gen_density_("manifold-gen") {
+    scatter_.title = "generated (decoder mean of z ~ p(z)) over true samples";
+    scatter_.equal_aspect = true;
+    true_density_.title = "true density";
+    gen_density_.title = "generated density";
+    true_density_.show_legend = gen_density_.show_legend = false;
+  }
+  const char* name() const override { return "manifold"; }
+  const char* title() const override { return "Manifold"; }
+  bool busy() const override { return in_flight_; }
+  void reset() override {
+    ++generation_;
+    grid_ = ImageGrid();
+    have_points_ = false;
+    model_step_ = -1;
+    dirty_ = true;
+  }
+
+  void draw(ViewContext& ctx) override {
+    last_ctx_ = ctx;
+    if (!ctx.snapshot || !ctx.snapshot->model || !ctx.snapshot->model->model) {
+      ImGui::TextDisabled("Waiting for the first model snapshot ...");
+      return;
+    }
+    const auto& shape = ctx.snapshot->model->spec.shape;
+    image_mode_ = shape.is_image();
+    // Follow training, but at most once a second (a grid is hundreds of decodes).
+    const auto ms = ctx.snapshot->model;
+    if (ms->step != model_step_ && Clock::now() - last_request_ > std::chrono::seconds(1)) dirty_ = true;
+    if (image_mode_) draw_images(ctx);
+    else if (shape.features == 2) draw_vectors(ctx);
+    else ImGui::TextWrapped("The manifold view needs image data or 2-D vector data (this data set is %s).",
+                            shape.str().c_str());
+  }
+
+  bool export_png(const std::string& path, float scale, std::string& error) override {
+    if (image_mode_) return grid_.export_png(path, scale, error);
+    return scatter_.export_png(last_ctx_, path, scale, error);
+  }
+  bool supports_svg() const override { return !image_mode_; }
+  bool export_svg(const std::string& path, std::string& error) override {
+    if (image_mode_) return View::export_svg(path, error);
+    return scatter_.export_svg(path, error);
+  }
+  bool supports_csv() const override { return !image_mode_; }
+  bool export_csv(const std::string& path, std::string& error) override {
+    if (image_mode_) return View::export_csv(path, error);
+    return scatter_.export_csv(path, error);
+  }
+
+ private:
+  void draw_images(ViewContext& ctx) {
+    auto ms = ctx.snapshot->model;
+    const int H = static_cast<int>(ms->model->latent_dim());
+    const float fs = ImGui::GetFontSize();
+    dim_x_ = std::clamp(dim_x_, 0, H - 1);
+    dim_y_ = H > 1 ? std::clamp(dim_y_, 0, H - 1) : -1;
+    if (H > 1 && dim_y_ == dim_x_) dim_y_ = (dim_x_ + 1) % H;
+    bool changed = false;
+    ImGui::SetNextItemWidth(fs * 5);
+    changed |= ImGui::SliderInt("x dim", &dim_x_, 0, H - 1);
+    tip("Latent dimension varied along the grid's columns.");
+    if (H > 1) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(fs * 5);
+      changed |= ImGui::SliderInt("y dim", &dim_y_, 0, H - 1);
+      tip("Latent dimension varied along the grid's rows (top = large values).");
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 6);
+    changed |= ImGui::SliderInt("grid", &n_, 3, 30);
+    tip("Cells per side.");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 7);
+    changed |= ImGui::SliderFloat("p range", &p_lo_, 0.001f, 0.25f, "%.3f");
+    tip("The grid covers probabilities p in [p, 1-p] evenly, mapped through Phi^-1: each cell is equally likely "
+        "under the N(0,1) prior (Kingma & Welling).");
+    ImGui::SameLine();
+    changed |= ImGui::Checkbox("base: encoded image", &base_from_image_);
+    tip("Other dimensions: 0 (the prior mean) or the posterior mean mu(x) of a test image.");
+    if (base_from_image_) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(fs * 5);
+      changed |= ImGui::InputInt("index", &base_index_, 0);
+    }
+    if (ms->model->is_conditional()) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(fs * 5);
+      changed |= ImGui::SliderInt("class y", &class_, 0, std::max<int>(0, static_cast<int>(ms->spec.num_classes) - 1));
+      tip("Label given to the conditional decoder p(x|z,y).");
+    }
+    if (changed) dirty_ = true;
+    if (dirty_ && !in_flight_ && ctx.jobs) request_grid(ctx);
+
+    const double q = normal_quantile(p_lo_);
+    char rows[64] = "-";
+    if (dim_y_ >= 0) std::snprintf(rows, sizeof rows, "z%d from %.2f (top) to %.2f", dim_y_, -q, q);
+    ImGui::TextDisabled("columns: z%d from %.2f to %.2f   rows: %s   (model at step %lld)", dim_x_, q, -q, rows,
+                        static_cast<long long>(grid_step_));
+    grid_.draw(ImVec2(-1, -1), true);
+  }
+
+  void request_grid(ViewContext& ctx) {
+    auto ms = ctx.snapshot->model;
+    auto data = ctx.session ? ctx.session->data() : nullptr;
+    const int dx = dim_x_, dy = dim_y_, n = n_, cls = class_;
+    const double p_lo = p_lo_;
+    const bool from_image = base_from_image_;
+    const int64_t index = base_index_;
+    const auto gen = generation_;
+    in_flight_ = true;
+    dirty_ = false;
+    model_step_ = ms->step;
+    last_request_ = Clock::now();
+    ctx.jobs->run_latest("manifold", [this, ms, data, dx, dy, n, cls, p_lo, from_image, index, gen]() -> JobRunner::Result {
+      torch::NoGradGuard no_grad;
+      auto base = torch::zeros({ms->model->latent_dim()});
+      if (from_image && data && data->test.size() > 0) {
+        const int64_t i = std::clamp<int64_t>(index, 0, data->test.size() - 1);
+        Batch b;
+        b.x = data->test.inputs(i, i + 1).to(model_device(*ms->model));
+        if (data->test.has_labels()) b.y = data->test.labels.slice(0, i, i + 1).to(b.x.device());
+        base = ms->model->encode(b).mu[0].to(torch::kCPU);
+      }
+      auto codes = manifold_codes(base, dx, dy, n, p_lo, 1.0 - p_lo);
+      torch::Tensor y;
+      if (ms->model->is_conditional()) y = torch::full({codes.size(0)}, cls, torch::kLong);
+      auto imgs = std::make_shared<DecodedImages>(decode_to_images(*ms->model, codes, y));
+      const int64_t step = ms->step;
+      return [this, imgs, gen, n, step] {
+        in_flight_ = false;
+        if (gen != generation_) return;
+        ImageBatch b{imgs->count, imgs->channels, imgs->height, imgs->width, std::move(imgs->pixels)};
+        grid_.set(b, n, 1);
+        grid_step_ = step;
+      };
+    });
+  }
+
+  void draw_vectors(ViewContext& ctx) {
+    const float fs = ImGui::GetFontSize();
+    bool changed = false;
+    ImGui::SetNextItemWidth(fs * 8);
+    changed |= ImGui::SliderInt("samples", &samples_, 200, 5000);
+    tip("How many generated and true points to draw.");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 8);
+    changed |= ImGui::SliderInt("bins", &bins_, 10, 120);
+    tip("Bins per axis of the 2-D histograms (densities).");
+    ImGui::SameLine();
+    if (ImGui::Button("resample")) seed_++, changed = true;
+    tip("Draw fresh z ~ N(0, I).");
+    if (changed) dirty_ = true;
+    if (dirty_ && !in_flight_ && ctx.jobs) request_points(ctx);
+    if (!have_points_) {
+      ImGui::TextDisabled("decoding ...");
+      return;
+    }
+    scatter_.clear();
+    scatter_.add_scatter("true", true_x_, true_y_, IM_COL32(150, 150, 160, 160), 1.5f);
+    scatter_.add_scatter("generated", gen_x_, gen_y_, IM_COL32(255, 150, 40, 200), 1.5f);
+    const float w = ImGui::GetContentRegionAvail().x, h = ImGui::GetContentRegionAvail().y;
+    scatter_.draw(ImVec2(w * 0.5f, h));
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    // Both densities on the same box and the same colour scale, so they compare directly.
+    double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+    for (size_t i = 0; i < true_x_.size(); ++i) {
+      x0 = std::min(x0, true_x_[i]), x1 = std::max(x1, true_x_[i]);
+      y0 = std::min(y0, true_y_[i]), y1 = std::max(y1, true_y_[i]);
+    }
+    const double mx = (x1 - x0) * 0.05 + 1e-6, my = (y1 - y0) * 0.05 + 1e-6;
+    auto ht = histogram2d(true_x_, true_y_, bins_, bins_, x0 - mx, x1 + mx, y0 - my, y1 + my);
+    auto hg = histogram2d(gen_x_, gen_y_, bins_, bins_, x0 - mx, x1 + mx, y0 - my, y1 + my);
+    float vmax = 0;
+    for (float v : ht.density) vmax = std::max(vmax, v);
+    for (float v : hg.density) vmax = std::max(vmax, v);
+    auto heat = [&](Plot& p, const Histogram2d& hist, const char* name) {
+      PlotHeatmap hm;
+      hm.name = name;
+      hm.cols = hist.bins_x, hm.rows = hist.bins_y;
+      hm.values = hist.density;
+      hm.x0 = hist.x0, hm.x1 = hist.x1, hm.y0 = hist.y0, hm.y1 = hist.y1;
+      hm.colormap = Colormap::Magma;
+      hm.auto_range = false;
+      hm.vmin = 0, hm.vmax = vmax > 0 ? vmax : 1;
+      p.clear();
+      p.set_heatmap(std::move(hm));
+      p.equal_aspect = true;
+    };
+    heat(true_density_, ht, "true");
+    heat(gen_density_, hg, "generated");
+    const float hw = ImGui::GetContentRegionAvail().x;
+    true_density_.draw(ImVec2(hw, h * 0.5f - fs * 0.3f));
+    gen_density_.draw(ImVec2(hw, h * 0.5f - fs * 0.3f));
+    ImGui::EndGroup();
+  }
+
+  void request_points(ViewContext& ctx) {
+    auto ms = ctx.snapshot->model;
+    auto data = ctx.session ? ctx.session->data() : nullptr;
+    const int n = samples_;
+    const uint64_t seed = seed_;
+    const auto gen = generation_;
+    in_flight_ = true;
+    dirty_ = false;
+    model_step_ = ms->step;
+    last_request_ = Clock::now();
+    ctx.jobs->run_latest("manifold", [this, ms, data, n, seed, gen]() -> JobRunner::Result {
+      // Our own generator: the GUI never draws from torch's global stream, which training uses.
+      std::mt19937_64 rng(seed * 6151);
+      std::normal_distribution<float> normal;
+      const int64_t H = ms->model->latent_dim();
+      std::vector<float> zs(static_cast<size_t>(n * H));
+      for (auto& v : zs) v = normal(rng);
+      auto z = torch::from_blob(zs.data(), {n, H}, torch::kFloat32).clone();
+      torch::Tensor y;
+      if (ms->model->is_conditional()) y = torch::zeros({n}, torch::kLong);
+      auto g = decode_vectors(*ms->model, z, y).contiguous();
+      std::vector<double> gx(n), gy(n), tx, ty;
+      const float* gp = g.data_ptr<float>();
+      const int64_t stride = g.size(1);
+      for (int i = 0; i < n; ++i) gx[i] = gp[i * stride], gy[i] = gp[i * stride + 1];
+      if (data) {
+        const int64_t m = std::min<int64_t>(n, data->test.size());
+        auto t = data->test.inputs(0, m).reshape({m, -1}).to(torch::kCPU, torch::kFloat32).contiguous();
+        const float* p = t.data_ptr<float>();
+        for (int64_t i = 0; i < m; ++i) tx.push_back(p[i * t.size(1)]), ty.push_back(p[i * t.size(1) + 1]);
+      }
+      return [this, gx, gy, tx, ty, gen] {
+        in_flight_ = false;
+        if (gen != generation_) return;
+        gen_x_ = gx, gen_y_ = gy, true_x_ = tx, true_y_ = ty;
+        have_points_ = true;
+      };
+    });
+  }
+
+  // shared
+  bool image_mode_ = true;
+  bool dirty_ = true;
+  bool in_flight_ = false;
+  int64_t model_step_ = -1;
+  int64_t generation_ = 0;
+  Clock::time_point last_request_{};
+  ViewContext last_ctx_;
+  // images
+  int dim_x_ = 0, dim_y_ = 1, n_ = 15, class_ = 0, base_index_ = 0;
+  float p_lo_ = 0.05f;
+  bool base_from_image_ = false;
+  ImageGrid grid_;
+  int64_t grid_step_ = 0;
+  // 2-D vectors
+  int samples_ = 2000, bins_ = 50;
+  uint64_t seed_ = 1;
+  bool have_points_ = false;
+  std::vector<double> gen_x_, gen_y_, true_x_, true_y_;
+  Plot scatter_, true_density_, gen_density_;
+};
+
+}  // namespace
+
+std::unique_ptr<View> make_manifold_view() { return std::make_unique<ManifoldView>(); }
+
+}  // namespace gui
+}  // namespace vaelab

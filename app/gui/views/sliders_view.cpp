@@ -1,0 +1,330 @@
+#include "views/sliders_view.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "analysis/latent_grid.h"
+#include "core/error.h"
+#include "job_runner.h"
+#include "png_file.h"
+#include "session/session.h"
+
+namespace vaelab {
+namespace gui {
+namespace {
+
+void tip(const char* text) {
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+}
+
+// Standard-normal draws from our own generator: the GUI must not consume torch's global random stream,
+// which the trainer's seeded run depends on.
+std::vector<float> normal_draws(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> v(n);
+  for (auto& x : v) x = normal(rng);
+  return v;
+}
+
+torch::Tensor code_tensor(const std::vector<float>& code, int64_t rows = 1) {
+  return torch::from_blob(const_cast<float*>(code.data()), {rows, static_cast<int64_t>(code.size()) / rows},
+                          torch::kFloat32)
+      .clone();
+}
+
+}  // namespace
+
+void SlidersView::reset() {
+  code_.clear();
+  sigma_.clear();
+  model_step_ = -1;
+  dirty_ = true;
+  ++generation_;
+  image_ = ImageGrid();
+}
+
+void SlidersView::bench_drag(int dim, float value) {
+  if (dim < 0 || dim >= static_cast<int>(code_.size())) return;
+  code_[static_cast<size_t>(dim)] = value;
+  if (!dirty_) changed_at_ = Clock::now();
+  dirty_ = true;
+  bench_pending_ = true;
+}
+
+void SlidersView::request_decode(ViewContext& ctx) {
+  auto ms = ctx.snapshot->model;
+  const bool conditional = ms->model->is_conditional();
+  const int cls = class_;
+  const auto code = code_;
+  const auto gen = generation_;
+  const auto t_change = changed_at_;
+  const bool image = ms->spec.shape.is_image();
+  dirty_ = false;
+  model_step_ = ms->step;
+  ++decodes_in_flight_;
+  ctx.jobs->run_latest("sliders", [this, ms, conditional, cls, code, gen, t_change, image]() -> JobRunner::Result {
+    torch::Tensor y;
+    if (conditional) y = torch::full({1}, cls, torch::kLong);
+    auto z = code_tensor(code);
+    if (image) {
+      const auto t0 = Clock::now();
+      auto decoded = std::make_shared<DecodedImages>(decode_to_images(*ms->model, z, y));
+      const double decode_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      return [this, decoded, gen, t_change, decode_ms] {
+        --decodes_in_flight_;
+        decode_ms_.push_back(decode_ms);
+        if (gen != generation_) return;
+        ImageBatch b{decoded->count, decoded->channels, decoded->height, decoded->width, std::move(decoded->pixels)};
+        image_.set(b, 1, 0);
+        if (t_change != Clock::time_point{})
+          latencies_ms_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t_change).count());
+      };
+    }
+    auto v = decode_vectors(*ms->model, z, y);
+    std::vector<float> values(v.data_ptr<float>(), v.data_ptr<float>() + v.numel());
+    return [this, values, gen] {
+      --decodes_in_flight_;
+      if (gen != generation_) return;
+      // Vector data: show the decoded vector as a one-row "image" of its values mapped to grey.
+      RgbImage img;
+      img.width = static_cast<int>(values.size());
+      img.height = 1;
+      for (float x : values) {
+        const uint8_t g = static_cast<uint8_t>(std::clamp(x, 0.0f, 1.0f) * 255);
+        img.pixels.insert(img.pixels.end(), {g, g, g});
+      }
+      image_.set(img, static_cast<int>(values.size()), 1, 1, 1, 0);
+      vector_values_ = values;
+    };
+  });
+}
+
+void SlidersView::start_from(ViewContext& ctx, int mode) {
+  const size_t H = code_.size();
+  sigma_.clear();
+  if (mode == 0) {  // prior mean
+    std::fill(code_.begin(), code_.end(), 0.0f);
+  } else if (mode == 1) {  // a prior sample
+    code_ = normal_draws(H, seed_++ * 7919);
+  } else {  // encode a dataset image (test split)
+    auto ms = ctx.snapshot->model;
+    auto data = ctx.session->data();
+    const int64_t n = data->test.size();
+    if (n == 0) return;
+    if (mode == 3) image_index_ = static_cast<int>(std::mt19937_64(seed_++)() % static_cast<uint64_t>(n));
+    const int64_t index = std::clamp<int64_t>(image_index_, 0, n - 1);
+    const auto gen = generation_;
+    ++decodes_in_flight_;
+    ctx.jobs->run([this, ms, data, index, gen]() -> JobRunner::Result {
+      torch::NoGradGuard no_grad;
+      const auto device = model_device(*ms->model);
+      Batch b;
+      b.x = data->test.inputs(index, index + 1).to(device);
+      if (data->test.has_labels()) b.y = data->test.labels.slice(0, index, index + 1).to(device);
+      const Posterior q = ms->model->encode(b);
+      auto mu = q.mu.to(torch::kCPU).contiguous();
+      std::vector<float> m(mu.data_ptr<float>(), mu.data_ptr<float>() + mu.numel()), s;
+      if (q.logvar.defined()) {
+        auto sd = (0.5 * q.logvar).exp().to(torch::kCPU).contiguous();
+        s.assign(sd.data_ptr<float>(), sd.data_ptr<float>() + sd.numel());
+      }
+      int64_t label = -1;
+      if (b.y.defined()) label = b.y.to(torch::kCPU).item<int64_t>();
+      return [this, m, s, gen, label] {
+        --decodes_in_flight_;
+        if (gen != generation_ || m.size() != code_.size()) return;
+        code_ = m;
+        sigma_ = s;
+        center_ = m;
+        if (label >= 0) class_ = static_cast<int>(label);
+        dirty_ = true;
+      };
+    });
+    return;
+  }
+  center_ = code_;
+  dirty_ = true;
+}
+
+void SlidersView::export_class_grid(ViewContext& ctx) {
+  auto ms = ctx.snapshot->model;
+  const int64_t classes = std::max<int64_t>(1, ctx.session->data()->train.num_classes() > 0
+                                                   ? ctx.session->data()->train.num_classes()
+                                                   : ms->spec.num_classes);
+  const int64_t n = grid_samples_;
+  const int64_t H = static_cast<int64_t>(code_.size());
+  const std::string path = grid_path_;
+  auto toast = ctx.toast;
+  std::string error;
+  if (!check_writable(path, error)) {
+    toast(ToastKind::Error, error);
+    return;
+  }
+  grid_in_flight_ = true;
+  const uint64_t seed = seed_++;
+  ctx.jobs->run([this, ms, classes, n, H, path, toast, seed]() -> JobRunner::Result {
+    // Row c: class c; column j: the same prior draw z_j for every class (style fixed, class varies).
+    const auto draws = normal_draws(static_cast<size_t>(n * H), seed * 104729);
+    auto z = code_tensor(draws, n).repeat({classes, 1});
+    auto y = torch::arange(classes, torch::kLong).repeat_interleave(n);
+    auto imgs = decode_to_images(*ms->model, z, y);
+    ImageBatch b{imgs.count, imgs.channels, imgs.height, imgs.width, std::move(imgs.pixels)};
+    std::string err;
+    const bool ok = write_png(path, compose_mosaic(b, static_cast<int>(n), 1), err);
+    return [this, ok, err, path, toast] {
+      grid_in_flight_ = false;
+      if (ok) toast(ToastKind::Info, "wrote " + path + " (classes x samples)");
+      else toast(ToastKind::Error, err);
+    };
+  });
+}
+
+void SlidersView::draw(ViewContext& ctx) {
+  if (!ctx.snapshot || !ctx.snapshot->model || !ctx.snapshot->model->model) {
+    ImGui::TextDisabled("Waiting for the first model snapshot ...");
+    return;
+  }
+  auto ms = ctx.snapshot->model;
+  Model& model = *ms->model;
+  const size_t H = static_cast<size_t>(model.latent_dim());
+  if (code_.size() != H) {
+    code_.assign(H, 0.0f);
+    center_.assign(H, 0.0f);
+    sigma_.clear();
+    dirty_ = true;
+  }
+  const float fs = ImGui::GetFontSize();
+  const float left_w = std::max(fs * 24, ImGui::GetContentRegionAvail().x * 0.45f);
+
+  ImGui::BeginChild("controls", ImVec2(left_w, 0), true);
+  ImGui::TextDisabled("start from:");
+  ImGui::SameLine();
+  if (ImGui::Button("prior mean")) start_from(ctx, 0);
+  tip("z = E[p(z)] = 0: the decoder's 'average' output.");
+  ImGui::SameLine();
+  if (ImGui::Button("prior sample")) start_from(ctx, 1);
+  tip("z ~ N(0, I): a random generated sample (also: Randomise).");
+  ImGui::SameLine();
+  if (ImGui::Button("random image")) start_from(ctx, 3);
+  tip("Encode a random test image: z = mu(x), the posterior mean of q(z|x).");
+  ImGui::SetNextItemWidth(fs * 6);
+  ImGui::InputInt("##idx", &image_index_, 0);
+  tip("Index of a test-set image.");
+  ImGui::SameLine();
+  if (ImGui::Button("encode image")) start_from(ctx, 2);
+  tip("Encode the test image with this index: z = mu(x), and sliders ranges may follow its sigma(x).");
+  ImGui::SameLine();
+  if (ImGui::Button("reset")) start_from(ctx, 0);
+  tip("Back to the prior mean.");
+  ImGui::SameLine();
+  if (ImGui::Button("randomise")) start_from(ctx, 1);
+  tip("A fresh prior sample z ~ N(0, I).");
+
+  ImGui::RadioButton("range +-3", &range_mode_, 0);
+  tip("Each slider spans [-3, 3]: 99.7 % of the N(0,1) prior mass.");
+  ImGui::SameLine();
+  ImGui::RadioButton("+-k sigma", &range_mode_, 1);
+  tip("Each slider spans mu_i +- k sigma_i of the encoded image's posterior q(z|x) (after 'encode image').");
+  if (range_mode_ == 1) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 6);
+    ImGui::SliderFloat("k", &range_k_, 0.5f, 10.0f, "%.1f");
+  }
+  if (model.is_conditional()) {
+    const auto& names = ctx.session->data()->train.class_names;
+    const int classes = static_cast<int>(names.empty() ? ms->spec.num_classes : names.size());
+    ImGui::SetNextItemWidth(fs * 10);
+    const std::string cur = class_ < static_cast<int>(names.size()) ? names[class_] : std::to_string(class_);
+    if (ImGui::BeginCombo("class y", cur.c_str())) {
+      for (int c = 0; c < classes; ++c) {
+        const std::string label = c < static_cast<int>(names.size()) ? names[c] : std::to_string(c);
+        if (ImGui::Selectable(label.c_str(), c == class_)) class_ = c, dirty_ = true, changed_at_ = Clock::now();
+      }
+      ImGui::EndCombo();
+    }
+    tip("The label y the conditional decoder p(x|z, y) is given.");
+    ImGui::SetNextItemWidth(fs * 5);
+    ImGui::SliderInt("samples", &grid_samples_, 2, 16);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 12);
+    ImGui::InputText("##gridpath", &grid_path_);
+    ImGui::SameLine();
+    ImGui::BeginDisabled(grid_in_flight_);
+    if (ImGui::Button("export class x sample grid")) export_class_grid(ctx);
+    ImGui::EndDisabled();
+    tip("PNG: one row per class, one column per prior draw z_j (the same z in every row).");
+  }
+  ImGui::Separator();
+
+  ImGui::BeginChild("sliders");
+  const auto groups = model.latent_groups();
+  for (const auto& g : groups) {
+    bool open = true;
+    if (groups.size() > 1) {
+      open = ImGui::CollapsingHeader((g.name + " (" + std::to_string(g.size) + ")").c_str(),
+                                     ImGuiTreeNodeFlags_DefaultOpen);
+    }
+    if (!open) continue;
+    for (int64_t i = g.offset; i < g.offset + g.size && i < static_cast<int64_t>(H); ++i) {
+      float lo = -3, hi = 3;
+      if (range_mode_ == 1 && !sigma_.empty()) {
+        lo = center_[i] - range_k_ * sigma_[i];
+        hi = center_[i] + range_k_ * sigma_[i];
+      }
+      ImGui::PushID(static_cast<int>(i));
+      char label[32];
+      std::snprintf(label, sizeof label, "z%lld", static_cast<long long>(i));
+      ImGui::SetNextItemWidth(-fs * 3);
+      if (ImGui::SliderFloat(label, &code_[i], std::min(lo, code_[i]), std::max(hi, code_[i]), "%.2f")) {
+        if (!dirty_) changed_at_ = Clock::now();
+        dirty_ = true;
+      }
+      if (ImGui::IsItemHovered()) {
+        if (!sigma_.empty())
+          ImGui::SetTooltip("z_%lld: posterior mu = %.3f, sigma = %.3f (sigma near 1: the dimension is unused, "
+                            "its KL ~ 0)",
+                            static_cast<long long>(i), center_[i], sigma_[i]);
+        else
+          ImGui::SetTooltip("latent dimension %lld of group %s (double-click to type a value)",
+                            static_cast<long long>(i), g.name.c_str());
+      }
+      ImGui::PopID();
+    }
+  }
+  ImGui::EndChild();
+  ImGui::EndChild();
+
+  ImGui::SameLine();
+  ImGui::BeginChild("image", ImVec2(0, 0), true);
+  ImGui::Text("decoded: E[p(x|z)]  (model at step %lld)", static_cast<long long>(ms->step));
+  // Keep the image up to date with the code and with training (a new snapshot model).
+  if (ms->step != model_step_) dirty_ = true;
+  if (dirty_ && decodes_in_flight_ == 0 && ctx.jobs) request_decode(ctx);
+  if (!vector_values_.empty() && !ms->spec.shape.is_image()) {
+    for (size_t i = 0; i < vector_values_.size(); ++i) ImGui::Text("x_%zu = %.4f", i, vector_values_[i]);
+  } else {
+    // Big enough to see pixels, small enough to keep the eye on the sliders (28x28 -> 16x = 448 px).
+    const float cap = 448.0f * ctx.ui_scale;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    image_.draw(ImVec2(std::min(avail.x, cap), std::min(avail.y, cap)));
+  }
+  ImGui::EndChild();
+}
+
+bool SlidersView::export_png(const std::string& path, float scale, std::string& error) {
+  return image_.export_png(path, scale, error);
+}
+
+}  // namespace gui
+}  // namespace vaelab
+
+namespace vaelab {
+namespace gui {
+std::unique_ptr<View> make_sliders_view() { return std::make_unique<SlidersView>(); }
+}  // namespace gui
+}  // namespace vaelab

@@ -1,0 +1,67 @@
+#pragma once
+// The sliders view: one slider per latent dimension (grouped by Model::latent_groups()), the decoded image
+// following the drag. Decoding runs on the snapshot's model on a worker ("latest wins"), so dragging
+// never waits on a decode and never touches the training model.
+// Declared in a header (unlike the other views) so that `vaelab --bench` can drive a drag.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "views/view.h"
+#include "widgets/image_grid.h"
+
+namespace vaelab {
+
+class Model;
+
+namespace gui {
+
+class SlidersView : public View {
+ public:
+  const char* name() const override { return "sliders"; }
+  const char* title() const override { return "Sliders"; }
+  void draw(ViewContext& ctx) override;
+  bool export_png(const std::string& path, float scale, std::string& error) override;
+  bool busy() const override { return decodes_in_flight_ > 0 || grid_in_flight_; }
+  void reset() override;
+
+  // --bench: set latent `dim` to `value` as a drag would; latencies (ms) from each change to the
+  // decoded image being in place on the UI thread.
+  void bench_drag(int dim, float value);
+  const std::vector<double>& bench_latencies_ms() const { return latencies_ms_; }
+  // Worker time of each decode alone (ms): the part of the latency that is not waiting for a frame.
+  const std::vector<double>& bench_decode_ms() const { return decode_ms_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void request_decode(ViewContext& ctx);
+  void start_from(ViewContext& ctx, int mode);
+  void export_class_grid(ViewContext& ctx);
+
+  std::vector<float> code_;      // current z
+  std::vector<float> sigma_;     // posterior sigma of the encoded image (empty: use 1)
+  std::vector<float> center_;    // slider centre for the +-k sigma range (the encoded mu)
+  std::vector<float> vector_values_;  // decoded vector (vector data)
+  int64_t model_step_ = -1;
+  bool dirty_ = true;            // code changed since the last decode request
+  Clock::time_point changed_at_{};
+  int decodes_in_flight_ = 0;
+  bool grid_in_flight_ = false;
+  int range_mode_ = 0;           // 0: +-3, 1: +-k sigma of the posterior
+  float range_k_ = 3.0f;
+  int image_index_ = 0;
+  int class_ = 0;
+  int grid_samples_ = 8;
+  std::string grid_path_ = "vaelab-class-grid.png";
+  uint64_t seed_ = 1;
+  int64_t generation_ = 0;       // bumped by reset(): stale results are dropped
+  ImageGrid image_;
+  std::vector<double> latencies_ms_;
+  std::vector<double> decode_ms_;
+  bool bench_pending_ = false;
+};
+
+}  // namespace gui
+}  // namespace vaelab

@@ -1,0 +1,109 @@
+#pragma once
+// The interface every panel of the desktop app implements, and what a panel gets each frame.
+//
+// Threading contract (Tracy / ImHex model, see /work/shared/STYLE.md):
+// - draw() runs on the UI thread only, once per frame while the view is shown. It must never wait on
+//   training or on a long computation. It reads `ViewContext::snapshot`, taken once per frame.
+// - Slow work (decoding a grid, t-SNE, evaluation) goes to `ViewContext::jobs->run(...)`: the job runs
+//   on a worker thread and returns a closure that is executed on the UI thread at the start of a later
+//   frame (the main-thread queue), where it may touch the view's state. Views must keep themselves
+//   alive while jobs are pending: jobs are only started by views the app owns for its whole lifetime,
+//   and the app drains/joins the workers before destroying views.
+// - busy() is true while such work is pending, so headless screenshots wait for results.
+// - Decoding uses the snapshot's model (ModelSnapshot::model, eval mode, read-only), never the
+//   training model. Forward passes on it must run under torch::NoGradGuard.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vaelab {
+
+class Session;          // engine/session/session.h
+struct TrainerSnapshot;  // engine/train/snapshot.h
+
+namespace gui {
+
+class MainThreadQueue;  // main_thread_queue.h: closures run on the UI thread at frame start
+class JobRunner;        // job_runner.h: worker threads whose results land in the main-thread queue
+
+enum class ToastKind { Info, Error };
+
+// A region of the current frame's framebuffer in ImGui screen coordinates (logical pixels).
+struct ScreenRect {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+// 8-bit RGB pixels, row-major, top row first.
+struct RgbImage {
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> pixels;  // width * height * 3
+};
+
+struct ViewContext {
+  // The open run. Null only when no run could be opened (the views then show a hint).
+  Session* session = nullptr;
+  // The trainer's snapshot, taken once at the start of this frame. May be null before the first publish.
+  std::shared_ptr<const TrainerSnapshot> snapshot;
+  // Shows a transient message in the corner (e.g. the path an export wrote, or the error).
+  std::function<void(ToastKind, const std::string&)> toast;
+  MainThreadQueue* main_queue = nullptr;
+  JobRunner* jobs = nullptr;
+  // Asks the app to read `rect` of this frame's back buffer after rendering (before the swap) and hand
+  // the pixels to `done` on the UI thread. Used for PNG exports of plots and whole views.
+  std::function<void(ScreenRect, std::function<void(const RgbImage&)>)> capture;
+  // Replace the open run (asynchronously; the views get reset() when the new run is in place):
+  // a run folder, checkpoint, preset file or preset name, or preset JSON text (the run view's editor).
+  std::function<void(const std::string& source)> open_run;
+  std::function<void(const std::string& preset_json)> open_preset_json;
+  float ui_scale = 1.0f;  // HiDPI factor (fonts and sizes already scaled by it)
+  int64_t frame = 0;      // frame counter, handy for throttling
+  bool headless = false;  // true in --screenshot / --bench runs
+};
+
+class View {
+ public:
+  virtual ~View() = default;
+  // Stable identifier, also the --view NAME: "run", "curves", "sliders", "manifold", "traversals",
+  // "clusters", "residuals".
+  virtual const char* name() const = 0;
+  // Title shown in the view switcher.
+  virtual const char* title() const { return name(); }
+  // Draws the view's content into the current ImGui window (the app opens the window; the view
+  // must not call ImGui::Begin for its main area).
+  virtual void draw(ViewContext& ctx) = 0;
+  // Writes the view's main content (an image grid at native pixels x scale, or a plot) as PNG.
+  // Returns false and sets `error` (one line) on failure; never throws.
+  virtual bool export_png(const std::string& path, float scale, std::string& error) = 0;
+  virtual bool supports_svg() const { return false; }
+  virtual bool export_svg(const std::string& path, std::string& error) {
+    error = std::string(name()) + " view has no SVG export";
+    return false;
+  }
+  virtual bool supports_csv() const { return false; }
+  virtual bool export_csv(const std::string& path, std::string& error) {
+    error = std::string(name()) + " view has no CSV export";
+    return false;
+  }
+  // True while asynchronous work this view started has not delivered its result yet.
+  virtual bool busy() const { return false; }
+  // Called when a different run is opened: drop cached results tied to the old model/data.
+  virtual void reset() {}
+};
+
+// The seven views, in switcher order (view_list.cpp).
+std::vector<std::unique_ptr<View>> make_views();
+
+std::unique_ptr<View> make_run_view();
+std::unique_ptr<View> make_curves_view();
+std::unique_ptr<View> make_sliders_view();
+std::unique_ptr<View> make_manifold_view();
+// Owned by the analysis-views helper (traversals_view.cpp, clusters_view.cpp, residuals_view.cpp).
+std::unique_ptr<View> make_traversals_view();
+std::unique_ptr<View> make_clusters_view();
+std::unique_ptr<View> make_residuals_view();
+
+}  // namespace gui
+}  // namespace vaelab

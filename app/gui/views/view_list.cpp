@@ -1,0 +1,20 @@
+#include "views/view.h"
+
+namespace vaelab {
+namespace gui {
+
+std::vector<std::unique_ptr<View>> make_views() {
+  std::vector<std::unique_ptr<View>> views;
+  views.push_back(make_run_view());
+  views.push_back(make_curves_view());
+  views.push_back(make_sliders_view());
+  views.push_back(make_manifold_view());
+  views.push_back(make_traversals_view());
+  views.push_back(make_clusters_view());
+  views.push_back(make_residuals_view());
+  return views;
+}
+
+
+}  // namespace gui
+}  // namespace vaelab

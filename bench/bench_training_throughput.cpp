@@ -1,0 +1,222 @@
+// Training throughput of the fashion-vae model in our engine against the same model in PyTorch, and both
+// against what this machine's sgemm allows.
+//
+// - Ours: the model the trainer trains (preset fashion-vae -> ModelSpec -> make_model), one step =
+//   Model::loss + backward + Adam step + Model::after_step, on a fixed synthetic batch.
+// - PyTorch: bench/pytorch_vae_reference.py under /usr/bin/python3 (Debian's python3-torch: the same
+//   LibTorch build and BLAS), same threads, batch, step count.
+// - Rounds alternate (ours, torch, ours, torch, ...) so that load from other processes hits both alike;
+//   we report the median of each.
+// - sgemm rate: torch::mm on the model's forward matmul shapes (batch x in x out for each layer), and on
+//   one 1024^3 square for reference, measured in the same run.
+// - sgemm-bound limit = sgemm_rate / flops_per_sample, with
+//   flops_per_sample = 3 x forward = 3 x 2 x sum over the six Linear layers of (in x out)
+//   (forward: 1 matmul per layer; backward: 2, for the input and the weight gradients). Elementwise work
+//   (activations, loss, Adam) is ignored, so no implementation can reach the limit.
+//
+// Usage: bench_training_throughput [--threads T] [--rounds R] [--steps N] [--warmup W] [--batch B]
+//                                  [--python /usr/bin/python3] [--script path/to/pytorch_vae_reference.py]
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/preset.h"
+#include "core/error.h"
+#include "models/registry.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int rounds = 4;
+  int steps = 200;
+  int warmup = 20;
+  int batch = 128;
+  std::string python = "/usr/bin/python3";
+  std::string script = std::string(VAELAB_SOURCE_ASSETS) + "/../bench/pytorch_vae_reference.py";
+};
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--threads") o.threads = std::stoi(value());
+    else if (a == "--rounds") o.rounds = std::stoi(value());
+    else if (a == "--steps") o.steps = std::stoi(value());
+    else if (a == "--warmup") o.warmup = std::stoi(value());
+    else if (a == "--batch") o.batch = std::stoi(value());
+    else if (a == "--python") o.python = value();
+    else if (a == "--script") o.script = value();
+    else throw std::runtime_error("unknown argument " + a);
+  }
+  return o;
+}
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// The six Linear layers of the fashion-vae MLP as (in, out).
+const std::vector<std::pair<int64_t, int64_t>> kLayers = {
+    {784, 512}, {512, 256}, {256, 40}, {20, 256}, {256, 512}, {512, 784}};
+
+double forward_flops_per_sample() {
+  double f = 0;
+  for (auto [in, out] : kLayers) f += 2.0 * in * out;
+  return f;
+}
+
+// GFLOP/s of torch::mm on the model's forward shapes (batch x in) * (in x out), run back to back.
+double sgemm_model_shapes(int batch) {
+  std::vector<torch::Tensor> a, b;
+  for (auto [in, out] : kLayers) {
+    a.push_back(torch::rand({batch, in}));
+    b.push_back(torch::rand({in, out}));
+  }
+  auto pass = [&] {
+    for (size_t i = 0; i < a.size(); ++i) {
+      auto c = torch::mm(a[i], b[i]);
+    }
+  };
+  for (int i = 0; i < 20; ++i) pass();
+  const double flops_per_pass = forward_flops_per_sample() * batch;
+  int reps = 0;
+  auto t0 = Clock::now();
+  while (seconds_since(t0) < 1.0 || reps < 50) {
+    pass();
+    ++reps;
+  }
+  return flops_per_pass * reps / seconds_since(t0) / 1e9;
+}
+
+double sgemm_square(int64_t n) {
+  auto a = torch::rand({n, n}), b = torch::rand({n, n});
+  for (int i = 0; i < 3; ++i) torch::mm(a, b);
+  int reps = 0;
+  auto t0 = Clock::now();
+  while (seconds_since(t0) < 1.0 || reps < 5) {
+    auto c = torch::mm(a, b);
+    ++reps;
+  }
+  return 2.0 * n * n * n * reps / seconds_since(t0) / 1e9;
+}
+
+struct Ours {
+  std::shared_ptr<vaelab::Model> model;
+  std::unique_ptr<torch::optim::Adam> optimizer;
+  vaelab::Batch batch;
+  int64_t step = 0;
+
+  explicit Ours(int batch_size) {
+    auto preset = vaelab::Preset::from_json(vaelab::read_preset_json("fashion-vae"));
+    vaelab::ModelSpec spec = preset.model;
+    spec.shape.channels = 1;
+    spec.shape.height = 28;
+    spec.shape.width = 28;
+    spec.num_classes = 10;
+    torch::manual_seed(1);
+    model = vaelab::make_model(spec);
+    model->train();
+    optimizer = std::make_unique<torch::optim::Adam>(model->trainable_parameters(),
+                                                     torch::optim::AdamOptions(preset.optimizer.lr));
+    batch.x = torch::rand({batch_size, 1, 28, 28});
+  }
+
+  void train_step() {
+    vaelab::StepInfo info{step, 0};
+    optimizer->zero_grad();
+    auto terms = model->loss(batch, info);
+    terms.total.backward();
+    optimizer->step();
+    model->after_step(batch, info, terms);
+    ++step;
+  }
+
+  double samples_per_second(int warmup, int steps) {
+    for (int i = 0; i < warmup; ++i) train_step();
+    auto t0 = Clock::now();
+    for (int i = 0; i < steps; ++i) train_step();
+    return static_cast<double>(steps) * batch.x.size(0) / seconds_since(t0);
+  }
+};
+
+double torch_reference(const Options& o) {
+  const std::string cmd = o.python + " '" + o.script + "' --threads " + std::to_string(o.threads) +
+                          " --batch " + std::to_string(o.batch) + " --steps " + std::to_string(o.steps) +
+                          " --warmup " + std::to_string(o.warmup);
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot run " + cmd);
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, pipe)) out += buf;
+  const int rc = pclose(pipe);
+  if (rc != 0) throw std::runtime_error("'" + cmd + "' failed (status " + std::to_string(rc) + ")");
+  return nlohmann::json::parse(out).at("samples_per_second").get<double>();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse(argc, argv);
+    torch::set_num_threads(o.threads);
+    std::printf("training throughput, fashion-vae (MLP 784-512-256-2x20, Bernoulli, Adam 1e-3), batch %d, "
+                "%d threads, %d rounds of %d steps (+%d warm-up)\n",
+                o.batch, o.threads, o.rounds, o.steps, o.warmup);
+
+    const double sgemm_before = sgemm_model_shapes(o.batch);
+    Ours ours(o.batch);
+    std::vector<double> ours_rates, torch_rates;
+    for (int r = 0; r < o.rounds; ++r) {
+      ours_rates.push_back(ours.samples_per_second(o.warmup, o.steps));
+      torch_rates.push_back(torch_reference(o));
+      std::printf("  round %d: ours %8.0f samples/s   pytorch %8.0f samples/s\n", r + 1, ours_rates.back(),
+                  torch_rates.back());
+      std::fflush(stdout);
+    }
+    const double sgemm_after = sgemm_model_shapes(o.batch);
+    const double sgemm = 0.5 * (sgemm_before + sgemm_after);
+    const double square = sgemm_square(1024);
+
+    const double flops_per_sample = 3.0 * forward_flops_per_sample();
+    const double limit = sgemm * 1e9 / flops_per_sample;
+    const double ours_rate = median(ours_rates), torch_rate = median(torch_rates);
+    std::printf("sgemm, model shapes (batch %d): %.1f GFLOP/s (before %.1f, after %.1f); 1024^3 square: %.1f "
+                "GFLOP/s\n",
+                o.batch, sgemm, sgemm_before, sgemm_after, square);
+    std::printf("flops per sample = 3 x 2 x sum(in x out) = %.0f (forward %.0f)\n", flops_per_sample,
+                forward_flops_per_sample());
+    std::printf("sgemm-bound limit: %.0f samples/s (model-shape rate), %.0f samples/s (square rate)\n", limit,
+                square * 1e9 / flops_per_sample);
+    std::printf("ours    (median): %.0f samples/s\n", ours_rate);
+    std::printf("pytorch (median): %.0f samples/s\n", torch_rate);
+    std::printf("ours / pytorch: %.3f\n", ours_rate / torch_rate);
+    std::printf("ours / sgemm-bound limit: %.3f\n", ours_rate / limit);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_training_throughput: error: %s\n", e.what());
+    return 1;
+  }
+}

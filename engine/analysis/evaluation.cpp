@@ -1,0 +1,145 @@
+#include "analysis/evaluation.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/error.h"
+
+namespace vaelab {
+
+namespace {
+
+torch::Device device_of(Model& model) {
+  for (const auto& p : model.parameters()) return p.device();
+  for (const auto& b : model.buffers()) return b.device();
+  return torch::kCPU;
+}
+
+// Restores the module's training flag on every exit path (evaluation may throw or be cancelled).
+struct EvalModeGuard {
+  explicit EvalModeGuard(Model& m) : model(m), was_training(m.is_training()) { model.eval(); }
+  ~EvalModeGuard() {
+    if (was_training) model.train();
+  }
+  Model& model;
+  bool was_training;
+};
+
+Batch batch_of(const Dataset& data, int64_t begin, int64_t end, const torch::Device& device) {
+  Batch batch;
+  batch.x = data.inputs(begin, end).to(device);
+  if (data.has_labels()) {
+    auto index = torch::arange(begin, end, torch::kLong);
+    batch.y = data.labels_at(index).to(device);
+  }
+  return batch;
+}
+
+}  // namespace
+
+nlohmann::json Evaluation::to_json() const {
+  nlohmann::json j = nlohmann::json::object();
+  j["samples"] = samples;
+  j["nelbo"] = nelbo;
+  nlohmann::json t = nlohmann::json::object();
+  for (const auto& [name, value] : terms) t[name] = value;
+  j["terms"] = t;
+  if (iwae_k > 0) {
+    j["iwae_nll"] = iwae_nll;
+    j["iwae_k"] = iwae_k;
+  }
+  if (cancelled) j["cancelled"] = true;
+  return j;
+}
+
+torch::Tensor iwae_log_likelihood(Model& model, const Batch& batch, int64_t k, int64_t max_rows) {
+  if (k < 1) throw Error(fmt::format("IWAE: k must be at least 1, got {}", k));
+  const int64_t b = batch.x.size(0);
+  // Samples per pass so that b * chunk rows stay under max_rows (at least one sample per pass).
+  const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(k, std::max<int64_t>(1, max_rows / std::max<int64_t>(b, 1))));
+  std::vector<torch::Tensor> parts;  // {b, chunk_i} log weights
+  for (int64_t done = 0; done < k; done += chunk) {
+    const int64_t n = std::min(chunk, k - done);
+    Batch repeated;
+    // Row r of the repeated batch is input r / n: the n samples of one input are adjacent.
+    repeated.x = batch.x.repeat_interleave(n, 0);
+    if (batch.y.defined()) repeated.y = batch.y.repeat_interleave(n, 0);
+    auto log_w = model.log_importance_weight(repeated);
+    if (log_w.dim() != 1 || log_w.size(0) != b * n)
+      throw Error(fmt::format("IWAE: log_importance_weight of variant '{}' returned shape {}, expected [{}]",
+                              model.variant(), fmt::join(log_w.sizes(), "x"), b * n));
+    parts.push_back(log_w.to(torch::kDouble).view({b, n}));
+  }
+  auto log_w = torch::cat(parts, 1);
+  return torch::logsumexp(log_w, 1) - std::log(static_cast<double>(k));
+}
+
+Evaluation evaluate_likelihood(Model& model, const Dataset& data, const EvaluationOptions& options,
+                               const EvaluationProgress& progress) {
+  if (options.batch_size < 1)
+    throw Error(fmt::format("evaluation: batch size must be at least 1, got {}", options.batch_size));
+  if (options.iwae_k < 0) throw Error(fmt::format("evaluation: --iwae-k must be >= 0, got {}", options.iwae_k));
+  if (options.limit < 0) throw Error(fmt::format("evaluation: --limit must be >= 0, got {}", options.limit));
+  const int64_t total = options.limit > 0 ? std::min(options.limit, data.size()) : data.size();
+  if (total == 0) throw Error(fmt::format("evaluation: dataset '{}' is empty", data.name));
+
+  torch::NoGradGuard no_grad;
+  EvalModeGuard eval_mode(model);
+  if (options.seed >= 0) torch::manual_seed(static_cast<uint64_t>(options.seed));
+  const auto device = device_of(model);
+
+  Evaluation result;
+  // Pass 1: nelbo and the named terms. Terms are batch means; weight them by batch size so the result
+  // is a mean over inputs whatever the batching.
+  double nelbo_sum = 0.0;
+  std::vector<double> term_sums;
+  int64_t done = 0;
+  for (int64_t begin = 0; begin < total; begin += options.batch_size) {
+    const int64_t end = std::min(total, begin + options.batch_size);
+    const int64_t n = end - begin;
+    Batch batch = batch_of(data, begin, end, device);
+    auto nelbo = model.nelbo(batch);
+    nelbo_sum += nelbo.sum().item<double>();
+    LossTerms terms = model.loss(batch, StepInfo{});
+    auto values = terms.values();
+    if (result.terms.empty()) {
+      for (const auto& [name, v] : values) result.terms.emplace_back(name, 0.0);
+      term_sums.assign(values.size(), 0.0);
+    }
+    for (size_t i = 0; i < values.size() && i < term_sums.size(); ++i) term_sums[i] += values[i].second * n;
+    done = end;
+    if (progress && !progress(done, total)) {
+      result.cancelled = true;
+      break;
+    }
+  }
+  result.samples = done;
+  result.nelbo = nelbo_sum / static_cast<double>(done);
+  for (size_t i = 0; i < term_sums.size(); ++i) result.terms[i].second = term_sums[i] / static_cast<double>(done);
+  if (!std::isfinite(result.nelbo))
+    throw Error(fmt::format("evaluation: the negative ELBO of variant '{}' is not finite on '{}'",
+                            model.variant(), data.name));
+  if (result.cancelled || options.iwae_k == 0) return result;
+
+  // Pass 2: IWAE-k. Fewer inputs per pass when k is large, so each pass stays near max_rows rows.
+  const int64_t iwae_batch = std::max<int64_t>(1, std::min(options.batch_size, options.max_rows / options.iwae_k));
+  double nll_sum = 0.0;
+  int64_t iwae_done = 0;
+  for (int64_t begin = 0; begin < total; begin += iwae_batch) {
+    const int64_t end = std::min(total, begin + iwae_batch);
+    Batch batch = batch_of(data, begin, end, device);
+    nll_sum -= iwae_log_likelihood(model, batch, options.iwae_k, options.max_rows).sum().item<double>();
+    iwae_done = end;
+    if (progress && !progress(iwae_done, total)) {
+      result.cancelled = true;
+      break;
+    }
+  }
+  result.iwae_k = options.iwae_k;
+  result.iwae_nll = nll_sum / static_cast<double>(iwae_done);
+  return result;
+}
+
+}  // namespace vaelab

@@ -1,0 +1,159 @@
+#include "models/noise_vae.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "config/json_fields.h"
+#include "core/error.h"
+#include "models/divergence.h"
+
+namespace vaelab {
+
+namespace {
+constexpr double kLog2Pi = 1.8378770664093453;
+
+// log pi_k + log N(r; 0, sigma2_k), r's shape + {K}.
+torch::Tensor component_log_joint(const torch::Tensor& r, const torch::Tensor& pi, const torch::Tensor& sigma2) {
+  auto r2 = r.unsqueeze(-1).pow(2);
+  return pi.log() - 0.5 * (kLog2Pi + sigma2.log() + r2 / sigma2);
+}
+}  // namespace
+
+NoiseVaeOptions NoiseVaeOptions::from_json(const nlohmann::json& j) {
+  namespace jf = json_fields;
+  jf::require_object(j, "options");
+  jf::only_keys(j, "options", {"noise", "components", "beta", "sigma2_update", "sigma2_init", "min_sigma2",
+                               "decoder_output"});
+  NoiseVaeOptions o;
+  o.noise = jf::choice(j, "options", "noise", o.noise, {"gaussian", "mog"});
+  o.components = jf::integer(j, "options", "components", o.components);
+  if (o.components < 1 || o.components > 16) throw Error("preset key \"options.components\": must be 1..16");
+  o.beta = jf::number(j, "options", "beta", o.beta);
+  if (!(o.beta >= 0)) throw Error("preset key \"options.beta\": must be >= 0");
+  o.sigma2_update = jf::choice(j, "options", "sigma2_update", o.sigma2_update, {"closed_form", "gradient"});
+  if (o.noise == "mog" && o.sigma2_update == "gradient") {
+    throw Error("preset key \"options.sigma2_update\": \"gradient\" is for noise \"gaussian\"; mog uses EM");
+  }
+  o.sigma2_init = jf::number(j, "options", "sigma2_init", o.sigma2_init);
+  if (!(o.sigma2_init > 0)) throw Error("preset key \"options.sigma2_init\": must be > 0");
+  o.min_sigma2 = jf::number(j, "options", "min_sigma2", o.min_sigma2);
+  if (!(o.min_sigma2 > 0)) throw Error("preset key \"options.min_sigma2\": must be > 0");
+  o.decoder_output = jf::choice(j, "options", "decoder_output", o.decoder_output, {"sigmoid", "identity"});
+  return o;
+}
+
+torch::Tensor mixture_log_density(const torch::Tensor& r, const torch::Tensor& pi, const torch::Tensor& sigma2) {
+  return torch::logsumexp(component_log_joint(r, pi, sigma2), -1);
+}
+
+NoiseEmStep noise_em_step(const torch::Tensor& r_in, const torch::Tensor& pi, const torch::Tensor& sigma2,
+                          double min_sigma2) {
+  torch::NoGradGuard no_grad;
+  auto r = r_in.detach();
+  NoiseEmStep out;
+  out.gamma = torch::softmax(component_log_joint(r, pi, sigma2), -1);
+  const int64_t k = pi.size(0);
+  auto gamma_flat = out.gamma.reshape({-1, k});
+  auto r2_flat = r.reshape({-1, 1}).pow(2);
+  auto n_k = gamma_flat.sum(0);
+  out.pi = (n_k / n_k.sum()).clamp_min(1e-10);  // log pi_k stays finite
+  out.pi = out.pi / out.pi.sum();
+  // A component with no mass keeps its variance (0/0 otherwise).
+  auto weighted = (gamma_flat * r2_flat).sum(0);
+  auto var = torch::where(n_k > 1e-12, weighted / n_k.clamp_min(1e-12), sigma2);
+  out.sigma2 = var.clamp_min(min_sigma2);
+  return out;
+}
+
+NoiseVae::NoiseVae(const ModelSpec& spec, const NoiseVaeOptions& options) : spec_(spec), options_(options) {
+  if (spec.latent <= 0) throw Error("preset key \"latent\": must be > 0");
+  encoder_ = register_module("encoder", make_encoder(spec.architecture, spec.shape, 2 * spec.latent));
+  decoder_ = register_module("decoder", make_decoder(spec.architecture, spec.latent, spec.shape));
+  const int64_t k = options.k();
+  auto init = torch::empty({k});
+  for (int64_t i = 0; i < k; ++i) init[i] = options.sigma2_init * std::pow(0.1, static_cast<double>(i));
+  if (options.sigma2_update == "gradient") {
+    log_sigma_ = register_parameter("log_sigma", torch::full({1}, 0.5 * std::log(options.sigma2_init)));
+  } else {
+    sigma2_ = register_buffer("sigma2", init);
+  }
+  pi_ = register_buffer("pi", torch::full({k}, 1.0 / static_cast<double>(k)));
+}
+
+Posterior NoiseVae::encode(const Batch& batch) {
+  auto h = encoder_->forward(batch.x).chunk(2, 1);
+  return {h[0], h[1]};
+}
+
+torch::Tensor NoiseVae::mean_of(const torch::Tensor& z) {
+  auto out = decoder_->forward(z);
+  return options_.decoder_output == "sigmoid" ? torch::sigmoid(out) : out;
+}
+
+torch::Tensor NoiseVae::decode(const torch::Tensor& z, const torch::Tensor& /*y*/) { return mean_of(z); }
+
+torch::Tensor NoiseVae::sigma2_for_loss() const {
+  return log_sigma_.defined() ? (2.0 * log_sigma_).exp() : sigma2_;
+}
+
+torch::Tensor NoiseVae::noise_variances() const { return sigma2_for_loss().detach(); }
+
+torch::Tensor NoiseVae::log_likelihood(const Batch& batch, const torch::Tensor& z) {
+  auto r = batch.x - mean_of(z);
+  return mixture_log_density(r, pi_, sigma2_for_loss()).flatten(1).sum(1);
+}
+
+torch::Tensor NoiseVae::membership(const Batch& batch) {
+  torch::NoGradGuard no_grad;
+  auto r = batch.x - mean_of(encode(batch).mu);
+  return component_log_joint(r, pi_, sigma2_for_loss()).argmax(-1);
+}
+
+LossTerms NoiseVae::loss(const Batch& batch, const StepInfo& /*info*/) {
+  Posterior q = encode(batch);
+  auto z = sample_posterior(q);
+  auto r = batch.x - mean_of(z);
+  auto kl = kl_standard_normal(q.mu, q.logvar).mean();
+  const bool mog = options_.noise == "mog";
+  const double d = static_cast<double>(batch.x[0].numel());
+
+  torch::Tensor network;  // per-sample noise part of the network-step loss
+  if (!mog) {
+    if (is_training() && !log_sigma_.defined()) {
+      torch::NoGradGuard no_grad;
+      sigma2_.fill_(r.detach().pow(2).mean().clamp_min(options_.min_sigma2));
+    }
+    auto s2 = sigma2_for_loss();  // {1}
+    network = (r.pow(2).flatten(1).sum(1) / (2.0 * s2) + 0.5 * d * (kLog2Pi + s2.log())).mean();
+  } else {
+    NoiseEmStep em = noise_em_step(r, pi_, sigma2_, options_.min_sigma2);
+    if (is_training()) {
+      torch::NoGradGuard no_grad;
+      pi_.copy_(em.pi);
+      sigma2_.copy_(em.sigma2);
+    }
+    auto per_pixel = em.gamma * (r.unsqueeze(-1).pow(2) / (2.0 * sigma2_) + 0.5 * (kLog2Pi + sigma2_.log()) -
+                                 pi_.log()) +
+                     em.gamma * em.gamma.clamp_min(1e-30).log();
+    network = per_pixel.flatten(1).sum(1).mean();
+  }
+  auto recon = -mixture_log_density(r.detach(), pi_, sigma2_for_loss().detach()).flatten(1).sum(1).mean();
+
+  LossTerms out;
+  out.total = network + options_.beta * kl;
+  out.add("recon", recon);
+  out.add("kl", kl.detach());
+  auto s2 = noise_variances();
+  if (!mog) {
+    out.add("sigma2", s2[0].clone());
+  } else {
+    for (int64_t k = 0; k < options_.components; ++k) out.add(fmt::format("sigma2_{}", k), s2[k].clone());
+    for (int64_t k = 0; k < options_.components; ++k) out.add(fmt::format("pi_{}", k), pi_[k].clone());
+  }
+  out.add("evlb", -(recon + kl.detach()));
+  return out;
+}
+
+}  // namespace vaelab

@@ -1,0 +1,113 @@
+#pragma once
+// VaDE, variational deep embedding (Jiang et al., IJCAI 2017; vae-lecture.md "The Generative Process of
+// VADE"; spec §7). A VAE whose prior is a Gaussian mixture, so that clusters appear in the latent space:
+//   p(c) = Cat(pi),  p(z | c) = N(mu_c, diag sigma_c^2),  p(x | z) = decoder(z)
+//   q(z, c | x) = q(z | x) q(c | x),  q(z | x) = N(mu~, diag sigma~^2) (encoder),
+//   q(c | x) = gamma_c = p(c | z) = pi_c N(z; mu_c, sigma_c^2) / sum_c' pi_c' N(z; mu_c', sigma_c'^2)
+//              evaluated at the sampled z (the paper approximates q(c|x) by p(c|z) at one sample).
+// Closed-form ELBO (the paper's L_ELBO with gamma as above; J = latent dims, one z sample for the
+// reconstruction term; derived here from the lecture's E_q[log p(x|z) + log p(z|c) + log p(c)
+// - log q(z|x) - log q(c|x)] with the Gaussian expectations in closed form):
+//   L(x) = log p(x | z)
+//        - 1/2 sum_c gamma_c sum_j [ log sigma_cj^2 + sigma~_j^2 / sigma_cj^2 + (mu~_j - mu_cj)^2 / sigma_cj^2 ]
+//        + sum_c gamma_c log(pi_c / gamma_c)
+//        + 1/2 sum_j (1 + log sigma~_j^2)
+// (the J/2 log 2 pi of E_q log p(z|c) and of -E_q log q(z|x) cancel). Named terms: "recon" = -log p(x|z),
+// "kl" = everything else with its sign flipped (prior_kl() below, = KL(q(z,c|x) || p(z,c)) for the given
+// gamma), and "pretrain" (1 during autoencoder pre-training, 0 after: shows the switch on the chart).
+// gamma keeps its gradient (a function of the sampled z and the prior); Choice: not detached.
+//
+// Training schedule (the paper pre-trains a stacked autoencoder, then fits a GMM to its codes):
+// - while the prior is not initialised the loss is the plain autoencoder's recon(x, decoder(mu~));
+//   in training mode the encoder means mu~ of the last `init_samples` inputs seen are kept (a ring
+//   buffer, CPU memory, not part of the state: with >= one epoch of inputs it holds the codes of the
+//   whole last pre-training epoch).
+// - at the first training-mode loss() with StepInfo::epoch >= pretrain_epochs, k-means++ (analysis/
+//   kmeans) then diagonal GMM EM (metrics/gmm_em) on the kept codes set pi, mu_c, sigma_c^2, and the
+//   loss becomes -L(x). initialize_prior(codes) does the same on codes the caller provides (e.g. the
+//   encoder means of the whole training set); after it, pre-training is over whatever the epoch.
+//   With pretrain_epochs = 0 the first training batch's codes (an untrained encoder) are all it gets.
+// - whether the prior is initialised is a registered buffer, so snapshots and checkpoints carry it. A
+//   checkpoint saved during pre-training loses the ring buffer; the GMM is then fitted on the codes
+//   gathered after the restore (at least the current batch).
+// Probabilistic interface: log_prior(z) = log sum_c pi_c N(z; mu_c, sigma_c^2) (c marginalised exactly,
+// so IWAE-k through the default log_importance_weight is right); sample_prior draws c then z;
+// nelbo() = recon + prior_kl at one z sample.
+// Options: {"clusters": 10, "pretrain_epochs": 10, "init_samples": 10000, "init_seed": 0,
+//           "pretrain": "ae" | "dae" | "vae", "pretrain_noise": 0.2}
+//   ae: plain autoencoder recon(x, decoder(mu~(x))); dae: denoising autoencoder as in DEC's stacked-AE
+//   pre-training, the encoder sees x with a fraction pretrain_noise of its entries zeroed (dropout
+//   corruption) and the decoder reconstructs the clean x; vae: recon + KLstd.
+#include <torch/nn/modules/container/sequential.h>
+
+#include <cstdint>
+#include <deque>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "models/model.h"
+#include "models/registry.h"
+
+namespace vaelab {
+
+struct VadeOptions {
+  int64_t clusters = 10;         // K, mixture components (MNIST: 10)
+  int64_t pretrain_epochs = 10;  // autoencoder epochs before the GMM initialisation
+  int64_t init_samples = 10000;  // codes kept for the initial GMM fit
+  uint64_t init_seed = 0;        // k-means++ seed
+  std::string pretrain = "ae";   // ae | dae | vae
+  double pretrain_noise = 0.2;   // dae: dropout rate of the input corruption
+
+  static VadeOptions from_json(const nlohmann::json& j);
+};
+
+class Vade : public Model {
+ public:
+  Vade(const ModelSpec& spec, const VadeOptions& options);
+
+  std::string variant() const override { return "vade"; }
+  int64_t latent_dim() const override { return spec_.latent; }
+  Posterior encode(const Batch& batch) override;
+  torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& y = {}) override;
+  LossTerms loss(const Batch& batch, const StepInfo& info) override;
+  torch::Tensor log_likelihood(const Batch& batch, const torch::Tensor& z) override;
+  torch::Tensor sample_prior(int64_t n, const torch::Tensor& y = {}) override;
+  torch::Tensor log_prior(const torch::Tensor& z) override;
+  torch::Tensor nelbo(const Batch& batch) override;
+
+  // --- VaDE specifics ---
+  int64_t clusters() const { return options_.clusters; }
+  const VadeOptions& options() const { return options_; }
+  // q(c | x) for the clusters view: gamma at the encoder mean mu~(x) (deterministic), {B, K}, rows sum
+  // to 1. x is a batch in data shape on the model's device.
+  torch::Tensor cluster_probabilities(const torch::Tensor& x);
+  // log pi_c + log N(z; mu_c, sigma_c^2), {B, K}.
+  torch::Tensor log_joint_clusters(const torch::Tensor& z);
+  // gamma = p(c | z), {B, K}.
+  torch::Tensor responsibilities(const torch::Tensor& z);
+  // E_q(z,c|x)[log q(z,c|x) - log p(z,c)] in closed form for the given gamma {B, K}: the "kl" term, {B}.
+  torch::Tensor prior_kl(const Posterior& q, const torch::Tensor& gamma);
+  // Fits pi, mu_c, sigma_c^2 to codes {N, H} (N >= K): k-means++ then diagonal GMM EM. Ends pre-training.
+  void initialize_prior(const torch::Tensor& codes);
+  bool prior_initialized() const;
+  torch::Tensor mixture_weights();    // pi {K}
+  torch::Tensor mixture_means() { return mu_c_; }           // {K, H}
+  torch::Tensor mixture_log_variances() { return logvar_c_; }  // {K, H}
+
+ private:
+  torch::Tensor decoder_output(const torch::Tensor& z) { return decoder_->forward(z); }
+  void keep_codes(const torch::Tensor& mu);
+
+  ModelSpec spec_;
+  VadeOptions options_;
+  torch::nn::Sequential encoder_{nullptr};  // x -> {B, 2H}: [mu~, log sigma~^2]
+  torch::nn::Sequential decoder_{nullptr};  // z -> raw output
+  torch::Tensor pi_logits_;   // {K} parameter, pi = softmax
+  torch::Tensor mu_c_;        // {K, H} parameter
+  torch::Tensor logvar_c_;    // {K, H} parameter, log sigma_c^2
+  torch::Tensor initialized_; // {} float buffer: 1 once the prior was fitted
+  std::deque<torch::Tensor> kept_codes_;  // CPU {b, H} chunks, newest last
+  int64_t kept_rows_ = 0;
+};
+
+}  // namespace vaelab

@@ -1,0 +1,164 @@
+#include "session/session.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "data/dataset_registry.h"
+#include "train/checkpoint.h"
+
+namespace vaelab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kCheckpointFile = "checkpoint.pt";
+
+std::shared_ptr<const DatasetSplit> load_data(const nlohmann::json& spec) {
+  return std::make_shared<const DatasetSplit>(load_dataset(spec));
+}
+
+Preset parse_preset(nlohmann::json j, const std::vector<std::string>& overrides) {
+  for (const auto& o : overrides) apply_override(j, o);
+  return Preset::from_json(j);
+}
+
+// Writes text atomically (tmp + rename), so a reader never sees half a file.
+void write_text(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(fmt::format("cannot write \"{}\"", tmp.string()));
+    out << text;
+    if (!out.flush()) throw Error(fmt::format("cannot write \"{}\"", tmp.string()));
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error(fmt::format("cannot write \"{}\": rename failed", path.string()));
+  }
+}
+
+nlohmann::json finite_or_null(float v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+}  // namespace
+
+// [SECTION] opening
+
+Session::Session(Preset preset, std::shared_ptr<const DatasetSplit> data, const TrainerOptions& options)
+    : preset_(std::move(preset)), data_(std::move(data)) {
+  trainer_ = std::make_unique<Trainer>(preset_, data_, options);
+}
+
+Session::~Session() = default;
+
+std::unique_ptr<Session> Session::from_preset_json(nlohmann::json preset_json, const SessionOptions& options) {
+  Preset preset = parse_preset(std::move(preset_json), options.overrides);
+  auto data = load_data(preset.dataset);
+  return std::unique_ptr<Session>(new Session(std::move(preset), std::move(data), options.trainer));
+}
+
+std::unique_ptr<Session> Session::open(const std::string& source, const SessionOptions& options) {
+  fs::path path = source;
+  std::string checkpoint;
+  if (fs::is_directory(path)) {
+    if (!fs::exists(path / kCheckpointFile))
+      throw Error(fmt::format("run folder \"{}\" has no {}", source, kCheckpointFile));
+    checkpoint = (path / kCheckpointFile).string();
+  } else if (fs::is_regular_file(path) && path.extension() != ".json") {
+    checkpoint = source;
+  }
+  if (checkpoint.empty()) return from_preset_json(read_preset_json(source), options);
+
+  // A saved run: rebuild the preset and data from the checkpoint, then load the tensors.
+  CheckpointMeta meta = read_checkpoint_meta(checkpoint);
+  Preset preset = parse_preset(meta.preset, options.overrides);
+  auto data = load_data(preset.dataset);
+  auto session = std::unique_ptr<Session>(new Session(std::move(preset), std::move(data), options.trainer));
+  session->trainer_->load_checkpoint(checkpoint);
+  session->resumed_ = true;
+  return session;
+}
+
+// [SECTION] training and snapshots
+
+const Preset& Session::preset() const { return preset_; }
+const ModelSpec& Session::spec() const { return trainer_->spec(); }
+const std::shared_ptr<const DatasetSplit>& Session::data() const { return data_; }
+Trainer& Session::trainer() { return *trainer_; }
+bool Session::resumed() const { return resumed_; }
+
+void Session::start() { trainer_->start(); }
+void Session::pause() { trainer_->pause(); }
+void Session::resume() { trainer_->resume(); }
+void Session::stop() { trainer_->stop(); }
+void Session::step(int64_t n) { trainer_->step(n); }
+RunState Session::state() const { return trainer_->state(); }
+bool Session::wait_until_not_running(int64_t timeout_ms) const { return trainer_->wait_until_not_running(timeout_ms); }
+std::shared_ptr<const TrainerSnapshot> Session::snapshot() const { return trainer_->snapshot(); }
+
+// [SECTION] saving
+
+void Session::save_checkpoint(const std::string& path) { trainer_->save_checkpoint(path); }
+
+void Session::save_run(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(fmt::format("cannot create run folder \"{}\": {}", dir, ec.message()));
+  trainer_->save_checkpoint((fs::path(dir) / kCheckpointFile).string());
+  auto snap = trainer_->snapshot();
+  write_metrics_csv(*snap->metrics, (fs::path(dir) / "metrics.csv").string());
+  write_text(fs::path(dir) / "summary.json", run_summary(preset_, spec(), data_->descriptor, *snap).dump(2) + "\n");
+}
+
+void write_metrics_csv(const MetricHistory& metrics, const std::string& path) {
+  std::string text = "epoch";
+  for (const auto& n : metrics.names) text += ",train_" + n;
+  for (const auto& n : metrics.names) text += ",test_" + n;
+  text += "\n";
+  size_t epochs = 0;
+  for (const auto& s : metrics.epoch_train) epochs = std::max(epochs, s.size());
+  auto cell = [](const std::vector<std::vector<float>>& series, size_t t, size_t e) -> std::string {
+    if (t >= series.size() || e >= series[t].size() || !std::isfinite(series[t][e])) return "";
+    return fmt::format("{:.9g}", series[t][e]);
+  };
+  for (size_t e = 0; e < epochs; ++e) {
+    text += std::to_string(e + 1);
+    for (size_t t = 0; t < metrics.names.size(); ++t) text += "," + cell(metrics.epoch_train, t, e);
+    for (size_t t = 0; t < metrics.names.size(); ++t) text += "," + cell(metrics.epoch_test, t, e);
+    text += "\n";
+  }
+  write_text(path, text);
+}
+
+nlohmann::json run_summary(const Preset& preset, const ModelSpec& spec, const nlohmann::json& dataset,
+                           const TrainerSnapshot& snapshot) {
+  nlohmann::json train = nlohmann::json::object(), test = nlohmann::json::object();
+  if (snapshot.metrics) {
+    const auto& m = *snapshot.metrics;
+    for (size_t t = 0; t < m.names.size(); ++t) {
+      if (t < m.epoch_train.size() && !m.epoch_train[t].empty()) train[m.names[t]] = finite_or_null(m.epoch_train[t].back());
+      if (t < m.epoch_test.size() && !m.epoch_test[t].empty()) test[m.names[t]] = finite_or_null(m.epoch_test[t].back());
+    }
+  }
+  const auto& p = snapshot.progress;
+  return {{"preset", preset.to_json()},
+          {"spec", spec.to_json()},
+          {"dataset", dataset},
+          {"state", to_string(p.state)},
+          {"message", p.message},
+          {"epoch", p.epoch},
+          {"epochs", p.epochs},
+          {"step", p.step},
+          {"final_train", train},
+          {"final_test", test},
+          {"samples_per_second", p.samples_per_second},
+          {"wall_seconds", p.elapsed_seconds}};
+}
+
+}  // namespace vaelab

@@ -1,0 +1,79 @@
+#pragma once
+// The facade both front ends use: open a preset or a saved run, train it, read snapshots, save.
+// A Session owns the dataset (shared with readers through shared_ptr) and the Trainer; the CLI and the
+// GUI make a few calls each and never touch the trainer's live model.
+//
+// Run folder layout (save_run):
+//   DIR/checkpoint.pt   weights, optimiser, preset, metric history (train/checkpoint.h)
+//   DIR/metrics.csv     a row per epoch: epoch, step, then train_<term>... and test_<term>... columns
+//   DIR/summary.json    {"preset", "spec", "dataset", "state", "epoch", "step", "final_train",
+//                        "final_test", "samples_per_second", "wall_seconds"}
+//
+// Thread-safety: call a Session's methods from one thread (the UI/CLI thread); snapshot() results may
+// be handed to any thread.
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "config/preset.h"
+#include "data/dataset.h"
+#include "train/snapshot.h"
+#include "train/trainer.h"
+
+namespace vaelab {
+
+struct SessionOptions {
+  std::vector<std::string> overrides;  // "a.b.c=value", applied in order (see apply_override)
+  TrainerOptions trainer;
+};
+
+class Session {
+ public:
+  // source is, in this order of checks: a run folder (holding checkpoint.pt), a checkpoint file
+  // (anything that is not *.json), a preset file (*.json), or a preset name under assets/presets.
+  // Overrides apply to the preset (for a checkpoint: its stored preset, e.g. "epochs=20" to train on).
+  // Throws vaelab::Error with a one-line message when anything cannot be opened.
+  static std::unique_ptr<Session> open(const std::string& source, const SessionOptions& options = {});
+  // From preset JSON already in memory (the GUI's preset editor); overrides still apply.
+  static std::unique_ptr<Session> from_preset_json(nlohmann::json preset_json,
+                                                   const SessionOptions& options = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const Preset& preset() const;
+  const ModelSpec& spec() const;
+  const std::shared_ptr<const DatasetSplit>& data() const;
+  Trainer& trainer();
+  bool resumed() const;  // opened from a checkpoint or run folder
+
+  void start();
+  void pause();
+  void resume();
+  void stop();
+  void step(int64_t n);
+  RunState state() const;
+  bool wait_until_not_running(int64_t timeout_ms = -1) const;
+  std::shared_ptr<const TrainerSnapshot> snapshot() const;
+
+  void save_checkpoint(const std::string& path);
+  // Writes the run folder layout above (creating DIR).
+  void save_run(const std::string& dir);
+
+ private:
+  Session(Preset preset, std::shared_ptr<const DatasetSplit> data, const TrainerOptions& options);
+  Preset preset_;
+  std::shared_ptr<const DatasetSplit> data_;
+  std::unique_ptr<Trainer> trainer_;
+  bool resumed_ = false;
+};
+
+// metrics.csv as described above; empty test cells when the test view was not evaluated.
+void write_metrics_csv(const MetricHistory& metrics, const std::string& path);
+// summary.json content for a snapshot of a run.
+nlohmann::json run_summary(const Preset& preset, const ModelSpec& spec, const nlohmann::json& dataset,
+                           const TrainerSnapshot& snapshot);
+
+}  // namespace vaelab

@@ -1,0 +1,706 @@
+#include "train/trainer.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "core/device.h"
+#include "core/error.h"
+#include "models/registry.h"
+#include "train/checkpoint.h"
+
+namespace vaelab {
+
+// [SECTION] Impl: everything below the command queue is touched by the training thread only (and by
+// the constructor before that thread starts).
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Above this many parameter+buffer scalars the divergence restore copy is refreshed only every
+// kRestoreEvery steps (copying a few M floats per step would cost more than a small model's step).
+constexpr int64_t kRestoreCopyEveryStepMax = 4'000'000;
+constexpr int64_t kRestoreEvery = 50;
+
+std::string value_str(double v) {
+  if (std::isnan(v)) return "nan";
+  return v > 0 ? "inf" : "-inf";
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSpec& spec,
+                                                        std::vector<torch::Tensor> params) {
+  if (spec.type == "adam")
+    return std::make_unique<torch::optim::Adam>(
+        params, torch::optim::AdamOptions(spec.lr).weight_decay(spec.weight_decay));
+  if (spec.type == "adamw")
+    return std::make_unique<torch::optim::AdamW>(
+        params, torch::optim::AdamWOptions(spec.lr).weight_decay(spec.weight_decay));
+  if (spec.type == "sgd")
+    return std::make_unique<torch::optim::SGD>(
+        params, torch::optim::SGDOptions(spec.lr).momentum(spec.momentum).weight_decay(spec.weight_decay));
+  throw Error(fmt::format("preset key \"optimizer.type\": expected adam, adamw or sgd, got \"{}\"", spec.type));
+}
+
+// 8-bit H*W*C images from a float batch {N,C,H,W} in [0,1].
+std::vector<uint8_t> to_bytes(const torch::Tensor& images) {
+  auto t = images.detach().to(torch::kCPU, torch::kFloat32).clamp(0, 1).mul(255.f).round().to(torch::kUInt8);
+  t = t.permute({0, 2, 3, 1}).contiguous();
+  const auto* p = t.data_ptr<uint8_t>();
+  return std::vector<uint8_t>(p, p + t.numel());
+}
+
+}  // namespace
+
+struct Trainer::Impl {
+  struct Command {
+    enum Kind { Start, Pause, Resume, Stop, Step, Save, Load, Quit };
+    Command(Kind k) : kind(k) {}  // NOLINT: implicit so that post({Command::Start}, ...) reads well
+    Kind kind;
+    int64_t n = 0;
+    std::string path;
+    std::shared_ptr<std::promise<void>> done;
+  };
+
+  // --- fixed after construction ---
+  Preset preset;
+  ModelSpec spec;
+  std::shared_ptr<const DatasetSplit> data;
+  TrainerOptions options;
+  torch::Device device{torch::kCPU};
+  BatchOrder order{0, 0};
+  int64_t steps_per_epoch = 0;
+  int64_t batch_size = 0;
+
+  // --- training thread state ---
+  std::shared_ptr<Model> model;
+  std::function<std::shared_ptr<Model>(Model&)> cloner;  // null: no model snapshots
+  std::unique_ptr<torch::optim::Optimizer> optimizer;
+  int64_t step = 0, epoch = 0, epoch_step = 0;
+  int64_t perm_epoch = -1;
+  torch::Tensor perm;
+  MetricHistory history;
+  bool history_dirty = true;
+  torch::Tensor rng_state;  // the trainer's own CPU random stream, swapped in around each step
+  int64_t steps_remaining = -1;  // -1: no limit
+  std::string message;
+  std::vector<std::pair<std::string, torch::Tensor>> restore_copy;  // last finite params+buffers
+  int64_t restore_step = -1;
+  bool restore_every_step = true;
+  double elapsed = 0.0;             // seconds spent Running, before the current run segment
+  Clock::time_point running_since;  // valid while Running
+  Clock::time_point last_publish;
+  Clock::time_point rate_since;
+  int64_t rate_samples = 0;
+  double samples_per_second = 0.0;
+  torch::Tensor probe_x, probe_y;
+  std::shared_ptr<const ImageStrip> probe;
+  std::shared_ptr<const ModelSnapshot> model_snapshot;
+  std::shared_ptr<const MetricHistory> metrics_snapshot;
+  int64_t probe_step = -1, model_step = -1;
+
+  // --- shared between threads ---
+  std::atomic<RunState> state{RunState::Idle};
+  std::atomic<bool> stop_requested{false};
+  std::atomic<int64_t> pending{0};  // commands posted and not yet handled
+  std::mutex cmd_mutex;
+  std::condition_variable cmd_cv;
+  std::deque<Command> commands;
+  std::mutex state_mutex;
+  std::condition_variable state_cv;
+  mutable std::mutex snapshot_mutex;
+  std::shared_ptr<const TrainerSnapshot> snapshot;
+  std::mutex callback_mutex;
+  ProgressCallback callback;
+  std::thread thread;
+
+  // [SECTION] setup
+  void build_model(std::shared_ptr<Model> m) {
+    model = std::move(m);
+    model->to(device);
+    model->train();
+    optimizer = make_optimizer(preset.optimizer, model->trainable_parameters());
+    int64_t scalars = 0;
+    for (const auto& p : model->parameters()) scalars += p.numel();
+    for (const auto& b : model->buffers()) scalars += b.numel();
+    restore_every_step = scalars <= kRestoreCopyEveryStepMax;
+    restore_copy.clear();
+    restore_step = -1;
+    probe_step = model_step = -1;
+  }
+
+  void prepare_probe() {
+    const Dataset& src = data->test.size() > 0 ? data->test : data->train;
+    const int64_t n = std::min<int64_t>(options.probe_count, src.size());
+    if (!src.shape.is_image() || n <= 0) return;
+    probe_x = src.inputs(0, n).to(device);
+    auto idx = torch::arange(n, torch::kLong);
+    auto y = src.labels_at(idx);
+    if (y.defined()) probe_y = y.to(device);
+  }
+
+  // [SECTION] state and publishing
+  void set_state(RunState s) {
+    const RunState old = state.load();
+    if (old == RunState::Running && s != RunState::Running)
+      elapsed += std::chrono::duration<double>(Clock::now() - running_since).count();
+    if (old != RunState::Running && s == RunState::Running) {
+      running_since = Clock::now();
+      rate_since = running_since;
+      rate_samples = 0;
+    }
+    {
+      std::lock_guard<std::mutex> lock(state_mutex);
+      state.store(s);
+    }
+    state_cv.notify_all();
+  }
+
+  Progress progress() const {
+    Progress p;
+    p.state = state.load();
+    p.epoch = epoch;
+    p.epochs = preset.epochs;
+    p.step = step;
+    p.steps_per_epoch = steps_per_epoch;
+    p.samples_per_second = samples_per_second;
+    p.lr = preset.optimizer.lr_at_epoch(std::min(epoch, std::max<int64_t>(preset.epochs - 1, 0)));
+    p.elapsed_seconds = elapsed;
+    if (p.state == RunState::Running) p.elapsed_seconds += std::chrono::duration<double>(Clock::now() - running_since).count();
+    const int64_t left = std::max<int64_t>(preset.epochs * steps_per_epoch - step, 0);
+    if (samples_per_second > 0) p.eta_seconds = static_cast<double>(left * batch_size) / samples_per_second;
+    p.message = message;
+    return p;
+  }
+
+  void publish() {
+    auto now = Clock::now();
+    const double dt = std::chrono::duration<double>(now - rate_since).count();
+    if (state.load() == RunState::Running && dt >= 0.2 && rate_samples > 0) {
+      samples_per_second = static_cast<double>(rate_samples) / dt;
+      rate_since = now;
+      rate_samples = 0;
+    }
+    auto snap = std::make_shared<TrainerSnapshot>();
+    if (history_dirty || !metrics_snapshot) {
+      metrics_snapshot = std::make_shared<const MetricHistory>(history);
+      history_dirty = false;
+    }
+    snap->metrics = metrics_snapshot;
+    torch::NoGradGuard no_grad;
+    if (cloner && model_step != step) {
+      auto copy = cloner(*model);
+      copy->eval();
+      auto ms = std::make_shared<ModelSnapshot>();
+      ms->model = std::move(copy);
+      ms->spec = spec;
+      ms->step = step;
+      model_snapshot = ms;
+      model_step = step;
+    }
+    if (probe_x.defined() && probe_step != step) {
+      auto strip = std::make_shared<ImageStrip>();
+      strip->count = probe_x.size(0);
+      strip->channels = probe_x.size(1);
+      strip->height = probe_x.size(2);
+      strip->width = probe_x.size(3);
+      strip->inputs = to_bytes(probe_x);
+      torch::Tensor recon;
+      if (model_snapshot && model_snapshot->step == step) {
+        recon = model_snapshot->model->reconstruct({probe_x, probe_y});
+      } else {
+        model->eval();
+        recon = model->reconstruct({probe_x, probe_y});
+        model->train();
+      }
+      strip->reconstructions = to_bytes(recon.reshape(probe_x.sizes()));
+      strip->step = step;
+      probe = strip;
+      probe_step = step;
+    }
+    snap->probe = probe;
+    snap->model = model_snapshot;
+    snap->progress = progress();
+    {
+      std::lock_guard<std::mutex> lock(snapshot_mutex);
+      snapshot = snap;
+    }
+    last_publish = Clock::now();
+    ProgressCallback cb;
+    {
+      std::lock_guard<std::mutex> lock(callback_mutex);
+      cb = callback;
+    }
+    if (cb) cb(*snap);
+  }
+
+  // [SECTION] random stream: the trainer's own CPU generator state, swapped in around its work so that
+  // other users of the global generator between steps (snapshots, the GUI) do not change the series.
+  void swap_rng_in() {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(rng_state);
+  }
+  void swap_rng_out() {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    rng_state = gen.get_state();
+  }
+
+  // [SECTION] divergence guard
+  std::vector<std::pair<std::string, torch::Tensor>> state_tensors() {
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& it : model->named_parameters(true)) out.emplace_back(it.key(), it.value());
+    for (const auto& it : model->named_buffers(true)) out.emplace_back(it.key(), it.value());
+    return out;
+  }
+
+  void take_restore_copy() {
+    torch::NoGradGuard no_grad;
+    auto live = state_tensors();
+    if (restore_copy.size() != live.size()) {
+      restore_copy.clear();
+      for (const auto& [name, t] : live) restore_copy.emplace_back(name, t.detach().clone());
+    } else {
+      for (size_t i = 0; i < live.size(); ++i) restore_copy[i].second.copy_(live[i].second);
+    }
+    restore_step = step;
+  }
+
+  void restore() {
+    if (restore_copy.empty()) return;
+    torch::NoGradGuard no_grad;
+    auto live = state_tensors();
+    for (size_t i = 0; i < live.size() && i < restore_copy.size(); ++i) live[i].second.copy_(restore_copy[i].second);
+  }
+
+  // Name of the first tensor with a non-finite value, or "" (one device sync in the common case).
+  static std::string first_non_finite(const std::vector<std::pair<std::string, torch::Tensor>>& tensors) {
+    std::vector<torch::Tensor> flags;
+    std::vector<size_t> which;
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      const auto& t = tensors[i].second;
+      if (!t.defined() || !t.is_floating_point() || t.numel() == 0) continue;
+      flags.push_back(torch::isfinite(t).all());
+      which.push_back(i);
+    }
+    if (flags.empty() || torch::stack(flags).all().item<bool>()) return "";
+    for (size_t k = 0; k < flags.size(); ++k)
+      if (!flags[k].item<bool>()) return tensors[which[k]].first;
+    return "";
+  }
+
+  void diverge(const std::string& what) {
+    restore();
+    optimizer->zero_grad();
+    message = what;
+    if (restore_step >= 0 && restore_step != step)
+      message += fmt::format(" (weights restored from step {})", restore_step);
+    steps_remaining = -1;
+    set_state(RunState::Diverged);
+  }
+
+  // [SECTION] one step
+  void record(const std::vector<std::pair<std::string, double>>& values) {
+    for (const auto& [name, v] : values) {
+      if (history.index_of(name) >= 0) continue;
+      history.names.push_back(name);
+      history.per_step.emplace_back(history.steps.size(), std::numeric_limits<float>::quiet_NaN());
+      history.epoch_train.emplace_back(epoch, std::numeric_limits<float>::quiet_NaN());
+      history.epoch_test.emplace_back(epoch, std::numeric_limits<float>::quiet_NaN());
+    }
+    history.steps.push_back(step);
+    for (auto& s : history.per_step) s.push_back(std::numeric_limits<float>::quiet_NaN());
+    for (const auto& [name, v] : values) history.per_step[history.index_of(name)].back() = static_cast<float>(v);
+    history_dirty = true;
+  }
+
+  void train_one_step() {
+    if (epoch >= preset.epochs) {
+      set_state(RunState::Finished);
+      return;
+    }
+    if (perm_epoch != epoch) {
+      perm = order.permutation(epoch);
+      perm_epoch = epoch;
+      for (auto& group : optimizer->param_groups()) group.options().set_lr(preset.optimizer.lr_at_epoch(epoch));
+    }
+    const int64_t begin = epoch_step * batch_size;
+    const int64_t end = std::min(begin + batch_size, data->train.size());
+    auto idx = perm.slice(0, begin, end);
+    Batch batch{data->train.inputs(idx).to(device), {}};
+    auto y = data->train.labels_at(idx);
+    if (y.defined()) batch.y = y.to(device);
+    const StepInfo info{step, epoch};
+
+    if (restore_every_step || restore_step < 0 || step - restore_step >= kRestoreEvery) take_restore_copy();
+    swap_rng_in();
+    model->train();
+    LossTerms terms = model->loss(batch, info);
+    auto values = terms.values();
+    for (const auto& [name, v] : values)
+      if (!std::isfinite(v)) return diverge(fmt::format("term '{}' became {} at step {}", name, value_str(v), step));
+    optimizer->zero_grad();
+    terms.total.backward();
+    {
+      std::vector<std::pair<std::string, torch::Tensor>> grads;
+      for (const auto& it : model->named_parameters(true))
+        if (it.value().grad().defined()) grads.emplace_back(it.key(), it.value().grad());
+      auto bad = first_non_finite(grads);
+      if (!bad.empty()) return diverge(fmt::format("gradient of '{}' became non-finite at step {}", bad, step));
+    }
+    optimizer->step();
+    const size_t n_terms = terms.terms.size();
+    model->after_step(batch, info, terms);
+    if (terms.terms.size() != n_terms) {
+      values = terms.values();
+      for (const auto& [name, v] : values)
+        if (!std::isfinite(v))
+          return diverge(fmt::format("term '{}' became {} at step {}", name, value_str(v), step));
+    }
+    {
+      auto bad = first_non_finite(state_tensors());
+      if (!bad.empty()) return diverge(fmt::format("'{}' became non-finite after step {}", bad, step));
+    }
+    swap_rng_out();
+    record(values);
+    ++step;
+    ++epoch_step;
+    rate_samples += end - begin;
+    if (steps_remaining > 0) --steps_remaining;
+    if (epoch_step >= steps_per_epoch) end_epoch();
+    if (state.load() == RunState::Running) {
+      if (epoch >= preset.epochs) {
+        message = fmt::format("finished {} epochs ({} steps)", epoch, step);
+        set_state(RunState::Finished);
+      } else if (steps_remaining == 0) {
+        steps_remaining = -1;
+        set_state(RunState::Paused);
+      }
+    }
+  }
+
+  void end_epoch() {
+    const size_t rows = history.steps.size();
+    const size_t first = rows - static_cast<size_t>(std::min<int64_t>(epoch_step, rows));
+    for (size_t t = 0; t < history.names.size(); ++t) {
+      double sum = 0;
+      int64_t n = 0;
+      for (size_t r = first; r < rows; ++r) {
+        const float v = history.per_step[t][r];
+        if (std::isfinite(v)) sum += v, ++n;
+      }
+      history.epoch_train[t].push_back(n > 0 ? static_cast<float>(sum / n) : std::numeric_limits<float>::quiet_NaN());
+      history.epoch_test[t].push_back(std::numeric_limits<float>::quiet_NaN());
+    }
+    evaluate_test();
+    ++epoch;
+    epoch_step = 0;
+    history_dirty = true;
+    publish();
+  }
+
+  // Test-view terms: per-sample means weighted by batch size over the first test_cap test samples.
+  void evaluate_test() {
+    const Dataset& test = data->test;
+    const int64_t n = std::min<int64_t>(test.size(), options.test_cap);
+    if (n <= 0) return;
+    torch::NoGradGuard no_grad;
+    model->eval();
+    std::vector<std::pair<std::string, double>> sums;
+    int64_t seen = 0;
+    swap_rng_in();
+    for (int64_t begin = 0; begin < n; begin += batch_size) {
+      if (stop_requested.load()) break;
+      const int64_t end = std::min(begin + batch_size, n);
+      Batch batch{test.inputs(begin, end).to(device), {}};
+      auto y = test.labels_at(torch::arange(begin, end, torch::kLong));
+      if (y.defined()) batch.y = y.to(device);
+      auto values = model->loss(batch, StepInfo{step, epoch}).values();
+      for (const auto& [name, v] : values) {
+        auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& p) { return p.first == name; });
+        if (it == sums.end()) sums.emplace_back(name, v * (end - begin));
+        else it->second += v * (end - begin);
+      }
+      seen += end - begin;
+    }
+    swap_rng_out();
+    model->train();
+    if (seen < n) return;  // interrupted by stop(): leave NaN
+    for (const auto& [name, s] : sums) {
+      const auto t = history.index_of(name);
+      if (t >= 0) history.epoch_test[t].back() = static_cast<float>(s / seen);
+    }
+  }
+
+  // [SECTION] the thread
+  // Returns false on Quit.
+  bool handle(Command& c) {
+    const RunState s = state.load();
+    const bool final_state = s == RunState::Stopped || s == RunState::Failed || s == RunState::Finished;
+    switch (c.kind) {
+      case Command::Start:
+      case Command::Resume:
+        if (s == RunState::Idle || s == RunState::Paused || s == RunState::Diverged) {
+          steps_remaining = -1;
+          if (s == RunState::Diverged) message.clear();
+          set_state(RunState::Running);
+        }
+        break;
+      case Command::Pause:
+        if (s == RunState::Running) {
+          steps_remaining = -1;
+          set_state(RunState::Paused);
+        }
+        break;
+      case Command::Step:
+        if (!final_state && c.n > 0) {
+          steps_remaining = c.n;
+          if (s == RunState::Diverged) message.clear();
+          set_state(RunState::Running);
+        }
+        break;
+      case Command::Stop:
+        if (s != RunState::Stopped && s != RunState::Failed) {
+          if (s != RunState::Finished) message = fmt::format("stopped at step {}", step);
+          set_state(s == RunState::Finished ? RunState::Finished : RunState::Stopped);
+        }
+        break;
+      case Command::Save:
+        try {
+          save(c.path);
+          c.done->set_value();
+        } catch (...) {
+          c.done->set_exception(std::current_exception());
+        }
+        c.done.reset();
+        break;
+      case Command::Load:
+        try {
+          if (s == RunState::Running) throw Error("cannot load a checkpoint while training runs; pause first");
+          load(c.path);
+          c.done->set_value();
+        } catch (...) {
+          c.done->set_exception(std::current_exception());
+        }
+        c.done.reset();
+        break;
+      case Command::Quit:
+        if (c.done) c.done->set_value();
+        return false;
+    }
+    if (c.done) c.done->set_value();
+    c.done.reset();
+    if (state.load() != s || c.kind == Command::Load) publish();
+    return true;
+  }
+
+  void save(const std::string& path) {
+    CheckpointMeta meta;
+    meta.preset = preset.to_json();
+    meta.spec = spec;
+    meta.dataset = data->descriptor;
+    meta.metrics = history;
+    meta.step = step;
+    meta.epoch = epoch;
+    meta.epoch_step = epoch_step;
+    meta.rng_state = rng_state;
+    ::vaelab::save_checkpoint(path, *model, optimizer.get(), meta);
+  }
+
+  void load(const std::string& path) {
+    auto meta = ::vaelab::load_checkpoint(path, *model, spec, optimizer.get());
+    history = meta.metrics;
+    history_dirty = true;
+    step = meta.step;
+    epoch = meta.epoch;
+    epoch_step = meta.epoch_step;
+    perm_epoch = -1;
+    if (meta.rng_state.defined()) rng_state = meta.rng_state;
+    restore_copy.clear();
+    restore_step = -1;
+    probe_step = model_step = -1;
+    message = fmt::format("resumed from \"{}\" at step {}", path, step);
+  }
+
+  void loop() {
+    for (;;) {
+      std::deque<Command> batch;
+      {
+        std::unique_lock<std::mutex> lock(cmd_mutex);
+        if (state.load() != RunState::Running) cmd_cv.wait(lock, [&] { return !commands.empty(); });
+        batch.swap(commands);
+      }
+      for (auto& c : batch) {
+        const bool go_on = handle(c);
+        pending.fetch_sub(1);
+        if (!go_on) {
+          for (auto& rest : batch)
+            if (rest.done) rest.done->set_value();
+          return;
+        }
+      }
+      if (state.load() != RunState::Running) continue;
+      try {
+        train_one_step();
+      } catch (const std::exception& e) {
+        message = fmt::format("training failed at step {}: {}", step, e.what());
+        steps_remaining = -1;
+        set_state(RunState::Failed);
+        publish();
+        continue;
+      }
+      if (state.load() != RunState::Running ||
+          Clock::now() - last_publish >= std::chrono::milliseconds(options.snapshot_interval_ms))
+        publish();
+    }
+  }
+
+  // Posts a command; when `wait`, blocks until the training thread has handled it (rethrowing).
+  void post(Command c, bool wait) {
+    std::future<void> fut;
+    if (wait) {
+      c.done = std::make_shared<std::promise<void>>();
+      fut = c.done->get_future();
+    }
+    {
+      std::lock_guard<std::mutex> lock(cmd_mutex);
+      pending.fetch_add(1);
+      commands.push_back(std::move(c));
+    }
+    cmd_cv.notify_all();
+    if (wait) fut.get();
+  }
+};
+
+// [SECTION] Trainer
+
+Trainer::Trainer(const Preset& preset, std::shared_ptr<const DatasetSplit> data, TrainerOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  auto& d = *impl_;
+  if (!data) throw Error("trainer: no dataset");
+  if (data->train.size() <= 0) throw Error(fmt::format("dataset \"{}\" has no training samples", data->train.name));
+  if (preset.batch_size <= 0) throw Error("preset key \"batch_size\": expected a positive integer");
+  if (preset.epochs < 0) throw Error("preset key \"epochs\": expected a non-negative integer");
+  d.preset = preset;
+  d.data = std::move(data);
+  d.options = options;
+  d.device = resolve_device(options.device.empty() ? preset.device : options.device);
+  if (options.threads > 0) set_threads(options.threads);
+  d.spec = preset.model;
+  d.spec.shape = d.data->train.shape;
+  d.spec.num_classes = d.data->train.num_classes();
+  d.batch_size = std::min<int64_t>(preset.batch_size, d.data->train.size());
+  // The last partial batch is dropped (a batch of 1 breaks MMD/batch statistics); at least one step.
+  d.steps_per_epoch = std::max<int64_t>(d.data->train.size() / d.batch_size, 1);
+  d.order = BatchOrder(d.data->train.size(), preset.seed);
+
+  // Seed a private stream: initialise the model from `seed`, keep the generator state that follows as
+  // the trainer's own, and give the process its previous global state back.
+  torch::Tensor outside_state;
+  {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    outside_state = gen.get_state();
+  }
+  torch::manual_seed(preset.seed);
+  d.build_model(make_model(d.spec));
+  d.swap_rng_out();
+  {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(outside_state);
+  }
+  const ModelSpec spec = d.spec;
+  d.cloner = [spec](Model& m) { return clone_model(m, spec); };
+  d.prepare_probe();
+  d.last_publish = Clock::now();
+  d.publish();
+  d.thread = std::thread([&d] { d.loop(); });
+}
+
+Trainer::~Trainer() {
+  impl_->stop_requested.store(true);
+  impl_->post({Impl::Command::Quit}, false);
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void Trainer::start() { impl_->post({Impl::Command::Start}, false); }
+void Trainer::pause() { impl_->post({Impl::Command::Pause}, false); }
+void Trainer::resume() { impl_->post({Impl::Command::Resume}, false); }
+void Trainer::stop() {
+  impl_->stop_requested.store(true);
+  impl_->post({Impl::Command::Stop}, true);
+}
+void Trainer::step(int64_t n) {
+  Impl::Command c{Impl::Command::Step};
+  c.n = n;
+  impl_->post(std::move(c), false);
+}
+
+RunState Trainer::state() const { return impl_->state.load(); }
+
+bool Trainer::wait_until_not_running(int64_t timeout_ms) const {
+  // A command still queued may be about to change the state: wait for the queue to drain as well.
+  auto settled = [&] { return impl_->pending.load() == 0 && impl_->state.load() != RunState::Running; };
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
+  std::unique_lock<std::mutex> lock(impl_->state_mutex);
+  for (;;) {
+    lock.unlock();
+    if (settled()) return true;
+    lock.lock();
+    if (timeout_ms >= 0 && Clock::now() >= deadline) return false;
+    impl_->state_cv.wait_for(lock, std::chrono::milliseconds(20));
+  }
+}
+
+std::shared_ptr<const TrainerSnapshot> Trainer::snapshot() const {
+  std::lock_guard<std::mutex> lock(impl_->snapshot_mutex);
+  return impl_->snapshot;
+}
+
+void Trainer::set_progress_callback(ProgressCallback callback) {
+  std::lock_guard<std::mutex> lock(impl_->callback_mutex);
+  impl_->callback = std::move(callback);
+}
+
+void Trainer::save_checkpoint(const std::string& path) {
+  Impl::Command c{Impl::Command::Save};
+  c.path = path;
+  impl_->post(std::move(c), true);
+}
+
+void Trainer::load_checkpoint(const std::string& path) {
+  Impl::Command c{Impl::Command::Load};
+  c.path = path;
+  impl_->post(std::move(c), true);
+}
+
+const Preset& Trainer::preset() const { return impl_->preset; }
+const ModelSpec& Trainer::spec() const { return impl_->spec; }
+torch::Device Trainer::device() const { return impl_->device; }
+const std::shared_ptr<const DatasetSplit>& Trainer::data() const { return impl_->data; }
+
+void Trainer::replace_model_for_testing(std::shared_ptr<Model> model,
+                                        std::function<std::shared_ptr<Model>(Model&)> cloner) {
+  if (state() != RunState::Idle || impl_->pending.load() != 0)
+    throw Error("replace_model_for_testing: only right after construction, before any command");
+  // The thread is idle, waiting on the command queue: holding the queue lock keeps it there while the
+  // model is swapped.
+  std::lock_guard<std::mutex> lock(impl_->cmd_mutex);
+  impl_->build_model(std::move(model));
+  impl_->cloner = std::move(cloner);
+  impl_->model_snapshot.reset();
+  impl_->publish();
+}
+
+}  // namespace vaelab

@@ -1,0 +1,46 @@
+// PatchGAN discriminator: the realism map is floor(H/8) x floor(W/8), and its BCE matches a hand value.
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "nn/patchgan.h"
+
+using namespace vaelab;
+
+TEST_CASE("PatchGAN gives a floor(H/8) x floor(W/8) map of logits for 28, 64 and non-square inputs",
+          "[fast][patchgan]") {
+  torch::manual_seed(1);
+  PatchGANOptions opt;
+  opt.channels = 4;
+  PatchGAN grey(1, opt);
+  auto m28 = grey->forward(torch::rand({2, 1, 28, 28}));
+  CHECK(m28.sizes() == torch::IntArrayRef({2, 1, 3, 3}));
+  CHECK(patchgan_map_size(28) == 3);
+  auto mixed = grey->forward(torch::rand({2, 1, 64, 17}));
+  CHECK(mixed.sizes() == torch::IntArrayRef({2, 1, 8, 2}));
+
+  opt.norm = "none";
+  PatchGAN rgb(3, opt);
+  CHECK(rgb->forward(torch::rand({1, 3, 64, 64})).sizes() == torch::IntArrayRef({1, 1, 8, 8}));
+  opt.norm = "instance";
+  PatchGAN inst(3, opt);
+  CHECK(inst->forward(torch::rand({2, 3, 256, 256})).sizes() == torch::IntArrayRef({2, 1, 32, 32}));
+}
+
+TEST_CASE("PatchGAN rejects inputs smaller than 8 pixels or with the wrong channels", "[fast][patchgan]") {
+  PatchGAN d(1, PatchGANOptions{});
+  CHECK_THROWS_WITH(d->forward(torch::rand({1, 1, 7, 28})), Catch::Contains("H>=8"));
+  CHECK_THROWS_WITH(d->forward(torch::rand({1, 3, 28, 28})), Catch::Contains("expected images {B, 1"));
+  PatchGANOptions bad;
+  bad.norm = "layer";
+  CHECK_THROWS_WITH(PatchGAN(1, bad), Catch::Contains("norm must be one of"));
+}
+
+TEST_CASE("patch_bce is the mean of log(1 + exp(-l)) for real and log(1 + exp(l)) for fake", "[fast][patchgan]") {
+  // Hand values: logits 0 and ln 3. Real: ln 2, ln(4/3). Fake: ln 2, ln 4.
+  auto logits = torch::tensor({0.0f, static_cast<float>(std::log(3.0))}).view({1, 1, 1, 2});
+  CHECK(patch_bce(logits, 1.0).item<double>() == Approx((std::log(2.0) + std::log(4.0 / 3.0)) / 2).epsilon(1e-6));
+  CHECK(patch_bce(logits, 0.0).item<double>() == Approx((std::log(2.0) + std::log(4.0)) / 2).epsilon(1e-6));
+}
