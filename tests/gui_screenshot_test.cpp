@@ -4,6 +4,8 @@
 #include <stb_image.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -116,4 +118,37 @@ TEST_CASE("An unwritable screenshot path is reported, not a crash", "[gui]") {
                          " --view run --screenshot /nonexistent-dir/x.png --size 640x400");
   CHECK(s.rc == 1);
   CHECK_THAT(s.output, Catch::Contains("cannot write /nonexistent-dir/x.png"));
+}
+
+TEST_CASE("The curves view exports SVG, CSV and PNG, and an image view exports native pixels", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_exports");
+  const std::string svg = (dir / "c.svg").string(), csv = (dir / "c.csv").string(), png = (dir / "c.png").string();
+  Shot s = run_gui(std::string(kTinyRun) + " --train-steps 20 --view curves --screenshot " + (dir / "shot.png").string() +
+                   " --export " + svg + " --export " + csv + " --export " + png + " --size 1024x700");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  std::ifstream fsvg(svg), fcsv(csv);
+  std::stringstream svg_text, csv_text;
+  svg_text << fsvg.rdbuf();
+  csv_text << fcsv.rdbuf();
+  CHECK_THAT(svg_text.str(), Catch::StartsWith("<svg") && Catch::Contains("<polyline") && Catch::Contains("loss"));
+  CHECK_THAT(csv_text.str(), Catch::StartsWith("series,x,y\n") && Catch::Contains("loss (step),0,"));
+  CHECK(image_stats(png).width > 400);  // the plot's screen rectangle, scaled 2x
+
+  // Sliders: the decoded 28x28 image at native resolution x 2 (the export scale).
+  const std::string img = (dir / "s.png").string();
+  s = run_gui(std::string(kTinyRun) + " --train-steps 5 --view sliders --screenshot " + (dir / "shot2.png").string() +
+              " --export " + img + " --size 1024x700");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  const Stats st = image_stats(img);
+  CHECK(st.width == 56);
+  CHECK(st.height == 56);
+
+  // An unwritable export path is an error message and exit code 1, never a crash.
+  s = run_gui(std::string(kTinyRun) + " --view curves --screenshot " + (dir / "shot3.png").string() +
+              " --export /nonexistent-dir/c.svg --size 800x600");
+  CHECK(s.rc == 1);
+  CHECK_THAT(s.output, Catch::Contains("cannot write /nonexistent-dir/c.svg"));
 }

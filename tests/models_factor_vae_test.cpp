@@ -162,4 +162,10 @@ TEST_CASE("factor-vae shapes preset parses and builds through the registry", "[f
   auto v = named(terms);
   CHECK(v.count("disc") == 1);
   CHECK(std::isfinite(v["loss"]));
+  // Evaluation runs no after_step, so loss() reports the discriminator's loss itself.
+  model->eval();
+  torch::NoGradGuard no_grad;
+  auto e = named(model->loss(batch, {}));
+  CHECK(e.count("disc") == 1);
+  CHECK(std::isfinite(e["disc"]));
 }

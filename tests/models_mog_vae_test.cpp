@@ -240,4 +240,10 @@ TEST_CASE("mog-vae presets parse and build through the registry", "[fast][mog-va
   auto terms = model->loss(batch, {});
   CHECK(std::isfinite(terms.total.item<double>()));
   CHECK(model->decode(torch::randn({2, 32})).sizes() == torch::IntArrayRef({2, 1, 28, 28}));
+  // Evaluation runs no after_step, so loss() reports the discriminator's loss itself.
+  model->eval();
+  torch::NoGradGuard no_grad;
+  auto v = named(model->loss(batch, {}));
+  CHECK(v.count("disc") == 1);
+  CHECK(std::isfinite(v["disc"]));
 }

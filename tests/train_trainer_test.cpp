@@ -155,9 +155,10 @@ TEST_CASE("step(n) runs exactly n optimiser steps and then pauses", "[fast][trai
   trainer.step(7);
   REQUIRE(trainer.wait_until_not_running(5000));
   auto snap = trainer.snapshot();
-  CHECK(snap->progress.state == RunState::Paused);
+  INFO(snap->progress.message);
+  REQUIRE(snap->progress.state == RunState::Paused);
   CHECK(snap->progress.step == 7);
-  CHECK(snap->metrics->steps.size() == 7);
+  REQUIRE(snap->metrics->steps.size() == 7);
   CHECK(snap->metrics->names.front() == "loss");
   trainer.step(5);
   REQUIRE(trainer.wait_until_not_running(5000));

@@ -96,7 +96,7 @@ void register_compare_command(CLI::App& app) {
   cmd->add_option("--epochs", args->epochs, "epochs per preset (default: the preset's)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--set", args->overrides, "preset override key=value, for every preset (repeatable)");
   cmd->add_option("--out", args->out, "folder for the runs and compare.csv/.md/.json");
-  cmd->add_option("--limit", args->limit, "evaluate the first N test inputs (0: all)")
+  cmd->add_option("--limit", args->limit, "evaluate a seeded random subset of N test inputs, the same for every run (0: all)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--batch-size", args->batch_size, "inputs per forward pass")

@@ -55,7 +55,7 @@ void run_resume(const ResumeArgs& args) {
               static_cast<long long>(meta.epoch), static_cast<long long>(meta.step), static_cast<long long>(target),
               out.c_str());
   std::fflush(stdout);
-  vaelab::cli::train_in_foreground(*session, out.empty() ? "." : out);
+  vaelab::cli::train_in_foreground(*session, out.empty() ? "." : out, meta.epoch);
 }
 
 }  // namespace

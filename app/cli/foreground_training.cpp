@@ -113,11 +113,9 @@ class ProgressDisplay {
 
 }  // namespace
 
-void train_in_foreground(Session& session, const std::string& out_dir) {
+void train_in_foreground(Session& session, const std::string& out_dir, int64_t epochs_done) {
   SigintFlag sigint;
-  auto first = session.snapshot();
-  const int64_t first_epoch = first ? first->progress.epoch : 0;
-  ProgressDisplay display(first_epoch);
+  ProgressDisplay display(epochs_done);
   const auto t0 = std::chrono::steady_clock::now();
 
   session.start();

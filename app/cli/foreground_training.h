@@ -10,12 +10,14 @@
 //   saves the run folder and throws CommandExit{130}.
 // - Ends: Finished/Stopped -> run saved, returns. Diverged -> the last finite state is saved, then
 //   vaelab::Error with the trainer's message. Failed -> vaelab::Error with the trainer's message.
+#include <cstdint>
 #include <string>
 
 #include "session/session.h"
 
 namespace vaelab::cli {
 
-void train_in_foreground(Session& session, const std::string& out_dir);
+// `epochs_done`: epochs already in the session's history (a resumed run); only later ones are printed.
+void train_in_foreground(Session& session, const std::string& out_dir, int64_t epochs_done = 0);
 
 }  // namespace vaelab::cli

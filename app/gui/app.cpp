@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <time.h>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -35,6 +36,13 @@ namespace gui {
 namespace fs = std::filesystem;
 
 namespace {
+
+// CPU time of the calling thread (ms): what the UI thread itself spends, not time it waited for a core.
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
 
 double now_seconds() {
   using namespace std::chrono;
@@ -561,6 +569,7 @@ void App::process_captures(RgbImage* whole) {
 void App::frame(bool capture_whole, RgbImage* whole) {
   glfwPollEvents();
   const auto t_start = std::chrono::steady_clock::now();
+  const double cpu_start = thread_cpu_ms();
   if (pending_ui_scale_ > 0) {
     apply_ui_scale(pending_ui_scale_);
     pending_ui_scale_ = 0;
@@ -587,7 +596,8 @@ void App::frame(bool capture_whole, RgbImage* whole) {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   process_captures(capture_whole ? whole : nullptr);  // back buffer, before the swap
-  frame_cpu_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
+  frame_wall_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
+  frame_cpu_ms_ = thread_cpu_ms() - cpu_start;
   glfwSwapBuffers(window_);
   ++frame_;
 }
@@ -664,7 +674,33 @@ int App::run_screenshot() {
     return 1;
   }
   std::printf("wrote %s (%dx%d)\n", cl_.screenshot.c_str(), image.width, image.height);
-  return 0;
+  // The view's own exports, exactly as the Ctrl+E dialog runs them.
+  int rc = 0;
+  for (const auto& path : cl_.exports) {
+    View* v = current_view();
+    if (!v) break;
+    const auto dot = path.rfind('.');
+    const std::string ext = dot == std::string::npos ? "" : path.substr(dot);
+    std::string err;
+    bool ok = false;
+    if (ext == ".svg") ok = v->export_svg(path, err);
+    else if (ext == ".csv") ok = v->export_csv(path, err);
+    else ok = v->export_png(path, export_scale_, err);
+    if (!ok) {
+      std::fprintf(stderr, "vaelab: export failed: %s\n", err.c_str());
+      rc = 1;
+    } else {
+      std::printf("exported %s\n", path.c_str());
+    }
+  }
+  if (!cl_.exports.empty()) {
+    // Plot PNGs are read back from the next frame; errors there arrive as toasts.
+    const size_t errors_before = std::count_if(toasts_.begin(), toasts_.end(), [](const Toast& t) { return t.kind == ToastKind::Error; });
+    for (int i = 0; i < 3; ++i) frame(false, nullptr);
+    const size_t errors_after = std::count_if(toasts_.begin(), toasts_.end(), [](const Toast& t) { return t.kind == ToastKind::Error; });
+    if (errors_after > errors_before) rc = 1;
+  }
+  return rc;
 }
 
 int App::run_bench() {
@@ -678,7 +714,7 @@ int App::run_bench() {
   session_->start();
   // Warm up: a few frames and the first snapshot with a model.
   for (int i = 0; i < 30; ++i) frame(false, nullptr);
-  std::vector<double> frame_ms;
+  std::vector<double> frame_ms, wall_ms;
   const double end = now_seconds() + cl_.bench_seconds;
   int64_t k = 0;
   while (now_seconds() < end) {
@@ -686,6 +722,7 @@ int App::run_bench() {
     if (view) view->bench_drag(0, static_cast<float>(2.5 * std::sin(0.15 * static_cast<double>(k++))));
     frame(false, nullptr);
     frame_ms.push_back(frame_cpu_ms_);
+    wall_ms.push_back(frame_wall_ms_);
     frame_starts_.push_back(now_seconds() * 1000.0);
     std::this_thread::sleep_for(std::chrono::milliseconds(2));  // ~vsync-like pacing without a monitor
   }
@@ -699,8 +736,10 @@ int App::run_bench() {
   std::vector<double> lat = view ? view->bench_latencies_ms() : std::vector<double>{};
   std::printf("frames %zu, training steps %lld, %.0f samples/s\n", frame_ms.size(),
               (long long)(snap ? snap->progress.step : 0), snap ? snap->progress.samples_per_second : 0.0);
-  std::printf("UI frame time (CPU, excluding swap): p50 %.2f ms, p99 %.2f ms (goal <= 8 ms)\n", pct(frame_ms, 0.5),
-              pct(frame_ms, 0.99));
+  std::printf("UI frame time (UI thread CPU time, excluding swap): p50 %.2f ms, p99 %.2f ms (goal <= 8 ms)\n",
+              pct(frame_ms, 0.5), pct(frame_ms, 0.99));
+  std::printf("  same frames in wall-clock time (includes waiting for a core while training): p50 %.2f ms, p99 %.2f ms\n",
+              pct(wall_ms, 0.5), pct(wall_ms, 0.99));
   std::printf("slider drag -> decoded image in place: %zu decodes, p50 %.2f ms, p95 %.2f ms (goal <= 16 ms)\n",
               lat.size(), pct(lat, 0.5), pct(lat, 0.95));
   std::vector<double> dec = view ? view->bench_decode_ms() : std::vector<double>{};

@@ -91,7 +91,8 @@ class App {
   int64_t frame_ = 0;
   std::string ini_path_;
   std::chrono::steady_clock::time_point t0_;
-  double frame_cpu_ms_ = 0;  // last frame's CPU time, excluding the buffer swap
+  double frame_cpu_ms_ = 0;   // last frame's UI-thread CPU time, excluding the buffer swap
+  double frame_wall_ms_ = 0;  // the same span in wall-clock time
   std::vector<double> frame_starts_;  // --bench: end time of each measured frame (ms)
 
   friend void register_settings_handler(App* app);

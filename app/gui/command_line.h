@@ -5,6 +5,7 @@
 //   vaelab DIR|CHECKPOINT|PRESET            opens a run folder, checkpoint, preset file or preset name
 //   vaelab [--preset P | --run DIR] [--train-steps N] [--set k=v]... --view NAME
 //          --screenshot FILE.png [--size WxH]      headless: render NAME, write the PNG, exit 0
+//          [--export FILE.png|.svg|.csv]...        ... and also run the view's export (as Ctrl+E does)
 //   vaelab ... --bench [--bench-seconds S]          UI latency benchmark (prints frame-time p99 and
 //                                                   slider-drag -> decoded image latency p95)
 #include <cstdint>
@@ -20,6 +21,7 @@ struct CommandLine {
   int64_t train_steps = 0;
   std::string view;                    // --view NAME (start view; required with --screenshot)
   std::string screenshot;              // --screenshot FILE.png
+  std::vector<std::string> exports;    // --export FILE.{png,svg,csv}: the view's own export, after the screenshot
   int width = 1600, height = 1000;     // --size WxH
   float ui_scale = 0;                  // --ui-scale (0: from imgui.ini or the monitor's content scale)
   bool bench = false;

@@ -12,6 +12,8 @@
 #include "analysis/evaluation.h"
 #include "core/device.h"
 #include "core/error.h"
+#include "data/seeded_permutation.h"
+#include "metrics/metric_columns.h"
 #include "models/noise_vae.h"
 #include "session/session.h"
 #include "train/checkpoint.h"
@@ -309,7 +311,8 @@ ComparisonTable standard_comparison_table() {
   t.add_column({"inactive_count", "#σ²>0.8", 4});
   t.add_column({"influential_count", "#I>0.5", 4});
   t.add_column({"cov_mu_identity_frobenius", "‖Cov(μ)−I‖_F", 4});
-  // Further column sets (clustering, MIG, FactorVAE score): one add_*_columns(t) line each, here.
+  // Further column sets: one add_*_columns(t) line each, here.
+  add_metric_columns(t);  // cluster accuracy, NMI, MIG, FactorVAE score (metrics/metric_columns.h)
   return t;
 }
 
@@ -393,7 +396,17 @@ const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::strin
   load_checkpoint(checkpoint, *model, meta.spec, nullptr);
   model->eval();
   const DatasetSplit& data = *session->data();
-  const Dataset& view = data.test.size() > 0 ? data.test : data.train;
+  const Dataset& full = data.test.size() > 0 ? data.test : data.train;
+  // Views are often ordered by class (MNIST digits), so a limit takes a seeded random subset, the
+  // same for every run of the same data, rather than the first N inputs.
+  Dataset subset;
+  ComparisonOptions run_options = options;
+  if (options.limit > 0 && options.limit < full.size()) {
+    auto index = seeded_permutation_tensor(full.size(), 0x5eed).slice(0, 0, options.limit);
+    subset = full.subset(std::get<0>(index.sort()));
+    run_options.limit = 0;
+  }
+  const Dataset& view = subset.size() > 0 ? subset : full;
   ComparisonContext ctx{name.empty() ? folder_name(run_dir) : name,
                         run_dir,
                         session->preset(),
@@ -401,7 +414,7 @@ const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::strin
                         *model,
                         data,
                         view,
-                        options,
+                        run_options,
                         meta.epoch};
   return table.evaluate(ctx);
 }

@@ -36,7 +36,8 @@
 namespace vaelab {
 
 struct ComparisonOptions {
-  int64_t limit = 10000;     // evaluate only the first `limit` test inputs; 0 = all
+  int64_t limit = 10000;     // evaluate_run_into: a seeded random subset of `limit` test inputs (the same
+                             // for every run on the same data); providers: the first `limit`; 0 = all
   int64_t batch_size = 256;  // inputs per forward pass
   int64_t seed = 0;          // reseeds torch before each run's evaluation (same noise for every run)
   IndicatorOptions indicators;

@@ -11,7 +11,7 @@
 // Every shape fits in a circle of radius scale * 12 around its centre, so it never leaves the image.
 // A square has side sqrt(2) * scale * 12 pixels (area 288 scale^2); the ellipse's semi-axes are
 // scale * 12 and scale * 6 (long axis along x at orientation 0); the heart is the curve
-// (X^2 + Y^2 - 1)^3 = X^2 Y^3 scaled into the same circle, point up at orientation 0.
+// (X^2 + Y^2 - 1)^3 = X^2 Y^3 scaled into the same circle, lobes up and point down at orientation 0.
 #include <nlohmann/json.hpp>
 
 #include <array>

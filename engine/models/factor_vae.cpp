@@ -83,6 +83,9 @@ LossTerms FactorVae::loss(const Batch& batch, const StepInfo& /*info*/) {
   if (is_training()) {
     last_input_ = batch.x;
     last_codes_ = z.detach();
+  } else {
+    // Evaluation has no after_step: report the discriminator's loss here, so test views have "disc" too.
+    out.add("disc", discriminator_loss(z, permute_dims(z)).detach());
   }
   return out;
 }

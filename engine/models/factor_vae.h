@@ -8,7 +8,8 @@
 // generator pass (detached) and their permutation, loss = 1/2 (BCE(D(z), 1) + BCE(D(perm z), 0)).
 // Choice: the paper draws the permuted codes from a second batch; we permute the same batch's codes
 // (no second encoder pass, same estimator in expectation).
-// Named terms: "recon", "kl", "tc" (unweighted), and "disc" (added by after_step).
+// Named terms: "recon", "kl", "tc" (unweighted), and "disc" (added by after_step in training; by loss()
+// itself in eval mode, where no step follows).
 // D is excluded from trainable_parameters(); its Adam state goes through save_extra/load_extra.
 #include <torch/optim/adam.h>
 

@@ -141,6 +141,9 @@ LossTerms MogVae::loss(const Batch& batch, const StepInfo& /*info*/) {
   if (is_training()) {
     last_input_ = batch.x;
     last_fake_ = x_hat.detach();
+  } else {
+    // Evaluation has no after_step: report the discriminator's loss here, so test views have "disc" too.
+    out.add("disc", discriminator_loss(batch.x, x_hat).detach());
   }
   return out;
 }

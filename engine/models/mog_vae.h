@@ -11,7 +11,7 @@
 //   generator     = b1 KL_G + b2 KL_I + b3 L1 + b4 ADV        defaults (b1..b4) = (1, 0.5, 5000, 100)
 //   discriminator = b4 (BCE(D(x), 1) + BCE(D(x_hat), 0))      (eq. 24)
 // Named terms: "kl_g", "kl_i", "l1", "adv" are the *unweighted* values above; "disc" (added by
-// after_step) is the discriminator loss as minimised, b4 included.
+// after_step in training; by loss() itself in eval mode) is the discriminator loss as minimised, b4 included.
 //
 // The link from decoder output to x_hat is the preset's likelihood (Bernoulli -> sigmoid, the sensible
 // choice for [0,1] images; Gaussian/Laplace -> identity). The density used by log_likelihood() (hence

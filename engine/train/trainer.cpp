@@ -110,6 +110,9 @@ struct Trainer::Impl {
 
   // --- shared between threads ---
   std::atomic<RunState> state{RunState::Idle};
+  // The state of the latest published snapshot: waiters use it, so that a caller woken by a state
+  // change also finds that state in snapshot().
+  std::atomic<RunState> published_state{RunState::Idle};
   std::atomic<bool> stop_requested{false};
   std::atomic<int64_t> pending{0};  // commands posted and not yet handled
   std::mutex cmd_mutex;
@@ -158,11 +161,7 @@ struct Trainer::Impl {
       rate_since = running_since;
       rate_samples = 0;
     }
-    {
-      std::lock_guard<std::mutex> lock(state_mutex);
-      state.store(s);
-    }
-    state_cv.notify_all();
+    state.store(s);
   }
 
   Progress progress() const {
@@ -234,6 +233,11 @@ struct Trainer::Impl {
       std::lock_guard<std::mutex> lock(snapshot_mutex);
       snapshot = snap;
     }
+    {
+      std::lock_guard<std::mutex> lock(state_mutex);
+      published_state.store(snap->progress.state);
+    }
+    state_cv.notify_all();
     last_publish = Clock::now();
     ProgressCallback cb;
     {
@@ -299,6 +303,14 @@ struct Trainer::Impl {
     return "";
   }
 
+  // Index of the non-finite value to blame: a named term first (the cause), the total ("loss", index 0)
+  // only when every named term is finite. -1 when all are finite.
+  static int64_t first_non_finite_term(const std::vector<std::pair<std::string, double>>& values) {
+    for (size_t i = 1; i < values.size(); ++i)
+      if (!std::isfinite(values[i].second)) return static_cast<int64_t>(i);
+    return !values.empty() && !std::isfinite(values[0].second) ? 0 : -1;
+  }
+
   void diverge(const std::string& what) {
     restore();
     optimizer->zero_grad();
@@ -347,8 +359,8 @@ struct Trainer::Impl {
     model->train();
     LossTerms terms = model->loss(batch, info);
     auto values = terms.values();
-    for (const auto& [name, v] : values)
-      if (!std::isfinite(v)) return diverge(fmt::format("term '{}' became {} at step {}", name, value_str(v), step));
+    if (auto bad = first_non_finite_term(values); bad >= 0)
+      return diverge(fmt::format("term '{}' became {} at step {}", values[bad].first, value_str(values[bad].second), step));
     optimizer->zero_grad();
     terms.total.backward();
     {
@@ -363,9 +375,9 @@ struct Trainer::Impl {
     model->after_step(batch, info, terms);
     if (terms.terms.size() != n_terms) {
       values = terms.values();
-      for (const auto& [name, v] : values)
-        if (!std::isfinite(v))
-          return diverge(fmt::format("term '{}' became {} at step {}", name, value_str(v), step));
+      if (auto bad = first_non_finite_term(values); bad >= 0)
+        return diverge(fmt::format("term '{}' became {} at step {}", values[bad].first,
+                                   value_str(values[bad].second), step));
     }
     {
       auto bad = first_non_finite(state_tensors());
@@ -446,6 +458,7 @@ struct Trainer::Impl {
   // Returns false on Quit.
   bool handle(Command& c) {
     const RunState s = state.load();
+    std::exception_ptr error;
     const bool final_state = s == RunState::Stopped || s == RunState::Failed || s == RunState::Finished;
     switch (c.kind) {
       case Command::Start:
@@ -478,29 +491,31 @@ struct Trainer::Impl {
       case Command::Save:
         try {
           save(c.path);
-          c.done->set_value();
         } catch (...) {
-          c.done->set_exception(std::current_exception());
+          error = std::current_exception();
         }
-        c.done.reset();
         break;
       case Command::Load:
         try {
           if (s == RunState::Running) throw Error("cannot load a checkpoint while training runs; pause first");
           load(c.path);
-          c.done->set_value();
         } catch (...) {
-          c.done->set_exception(std::current_exception());
+          error = std::current_exception();
         }
-        c.done.reset();
         break;
       case Command::Quit:
         if (c.done) c.done->set_value();
+        c.done.reset();
         return false;
     }
-    if (c.done) c.done->set_value();
-    c.done.reset();
-    if (state.load() != s || c.kind == Command::Load) publish();
+    // Publish before acknowledging, so that a caller returning from stop()/load_checkpoint() finds the
+    // new state in snapshot().
+    if (state.load() != s || (c.kind == Command::Load && !error)) publish();
+    if (c.done) {
+      if (error) c.done->set_exception(error);
+      else c.done->set_value();
+      c.done.reset();
+    }
     return true;
   }
 
@@ -651,7 +666,9 @@ RunState Trainer::state() const { return impl_->state.load(); }
 
 bool Trainer::wait_until_not_running(int64_t timeout_ms) const {
   // A command still queued may be about to change the state: wait for the queue to drain as well.
-  auto settled = [&] { return impl_->pending.load() == 0 && impl_->state.load() != RunState::Running; };
+  auto settled = [&] {
+    return impl_->pending.load() == 0 && impl_->published_state.load() != RunState::Running;
+  };
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
   std::unique_lock<std::mutex> lock(impl_->state_mutex);
   for (;;) {

@@ -10,8 +10,11 @@
 // - snapshot() never waits for a step: a mutex is held only for the pointer copy.
 // - A snapshot is published every TrainerOptions::snapshot_interval_ms while running, at every epoch
 //   end, and on every state change.
-// - Seeded: the same preset (seed included) on the CPU gives identical metric series. Publishing
-//   snapshots (which builds fresh model copies) does not disturb the training random stream.
+// - Seeded: the same preset (seed included) on the CPU gives identical metric series. The trainer keeps
+//   its own CPU random stream and swaps it into the process's default generator around each step, so
+//   publishing snapshots or drawing random numbers between steps does not change the series; drawing
+//   from the default generator on another thread *during* a step (two trainers at once) does.
+//   CUDA random streams are not isolated.
 // - Divergence guard: when the total or any named term is non-finite, or a gradient, parameter or
 //   buffer after the step is, no update is kept: the weights and buffers of the last finite step are
 //   restored, the state turns Diverged and progress.message names what diverged, e.g.

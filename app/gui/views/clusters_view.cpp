@@ -577,6 +577,7 @@ void ClustersView::draw(ViewContext& ctx) {
   poll_tasks(ctx);
   const bool training = ctx.snapshot->progress.state == RunState::Running;
   const bool encoding = encode_task_ && !encode_task_->done();
+  if (std::getenv("VAELAB_TMP_TSNE") && !encoded_ && !encoding) points_choice_ = 0;  // TMP-VERIFY
   // Encode on first show, and again when training has stopped on a newer model than the codes'.
   if (!encoding && ctx.session->data() && last_error_.empty() &&
       (!encoded_ || (!training && encoded_->step != ctx.snapshot->model->step)))
@@ -584,6 +585,10 @@ void ClustersView::draw(ViewContext& ctx) {
   wants_encoding_ = !encoded_ && last_error_.empty();
   if (encoded_ && color_by_ == kByKMeans && kmeans_k_done_ != k_) start_kmeans(ctx);
   if (encoded_ && !tsne_ && !tsne_task_ && std::getenv("VAELAB_TMP_TSNE")) start_tsne();  // TMP-VERIFY
+  if (std::getenv("VAELAB_TMP_COLOR") && encoded_ && color_by_ != std::atoi(std::getenv("VAELAB_TMP_COLOR"))) {  // TMP-VERIFY
+    color_by_ = std::atoi(std::getenv("VAELAB_TMP_COLOR"));
+    points_dirty_ = true;
+  }
   if (points_dirty_) rebuild_points();
 
   draw_controls(ctx);

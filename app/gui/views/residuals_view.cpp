@@ -37,7 +37,7 @@ namespace {
 // [SECTION] state and helpers
 
 constexpr int kPad = 2;           // pixels between cells of the mosaic
-constexpr int kHistogramBins = 80;
+constexpr int kHistogramBins = 160;  // bins of 0.0125 over [-1, 1]: resolves sigma_k ~ 0.01 components
 
 std::array<uint8_t, 3> component_color(int64_t k) {
   const ImU32 c = plot_palette(static_cast<int>(k));

@@ -67,7 +67,9 @@ PlotSeries& Plot::add_scatter(const std::string& name, std::vector<double> x, st
 }
 
 void Plot::set_heatmap(PlotHeatmap heatmap) {
-  const bool same = has_heatmap_ || heatmap_texture_.valid();
+  const bool same = heatmap_ever_;  // a heatmap was set before (so comparing with it means something)
+  heatmap_ever_ = true;
+  if (!same || heatmap.values != heatmap_.values) heatmap_values_changed_ = true;
   if (!same || heatmap.values != heatmap_.values || heatmap.colormap != heatmap_.colormap ||
       heatmap.cols != heatmap_.cols || heatmap.rows != heatmap_.rows ||
       heatmap.auto_range != heatmap_.auto_range || heatmap.vmin != heatmap_.vmin ||
@@ -99,7 +101,13 @@ void Plot::update_heatmap_texture() {
     if (!(heat_lo_ <= heat_hi_)) heat_lo_ = 0, heat_hi_ = 1;
     if (heat_hi_ == heat_lo_) heat_hi_ = heat_lo_ + 1;
   }
-  // Flip rows so the texture's first row (drawn at the top) is the grid's last row (largest y).
+  std::string gpu_error;
+  heatmap_on_gpu_ = heatmap_gpu_.render(heatmap_.cols, heatmap_.rows, heatmap_.values.data(), heatmap_values_changed_,
+                                        heat_lo_, heat_hi_, heatmap_.colormap, gpu_error);
+  heatmap_values_changed_ = false;
+  heatmap_dirty_ = false;
+  if (heatmap_on_gpu_) return;
+  // CPU fallback. Flip rows so the texture's first row (drawn at the top) is the grid's last row.
   std::vector<float> flipped(heatmap_.values.size());
   for (int r = 0; r < heatmap_.rows; ++r) {
     std::copy_n(heatmap_.values.begin() + static_cast<size_t>(r) * heatmap_.cols, heatmap_.cols,
@@ -270,10 +278,11 @@ void Plot::draw(ImVec2 size) {
 
   dl->PushClipRect(p0, ImVec2(p0.x + pw, p0.y + ph), true);
   // Heatmap (texture, nearest filtering).
-  if (has_heatmap_ && heatmap_texture_.valid()) {
+  if (has_heatmap_ && (heatmap_on_gpu_ || heatmap_texture_.valid())) {
     const ImVec2 a(sx(to_axis_x(heatmap_.x0)), sy(to_axis_y(heatmap_.y1)));
     const ImVec2 b(sx(to_axis_x(heatmap_.x1)), sy(to_axis_y(heatmap_.y0)));
-    dl->AddImage(heatmap_texture_.imgui_id(), a, b);
+    if (heatmap_on_gpu_) dl->AddImage(heatmap_gpu_.imgui_id(), a, b, ImVec2(0, 1), ImVec2(1, 0));  // GL rows: bottom first
+    else dl->AddImage(heatmap_texture_.imgui_id(), a, b);
   }
   // Series.
   std::vector<ImVec2> pts;

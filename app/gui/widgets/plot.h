@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "gl/heatmap_renderer.h"
 #include "gl/texture.h"
 #include "views/view.h"
 #include "widgets/colormap.h"
@@ -106,7 +107,11 @@ class Plot {
   PlotHeatmap heatmap_;
   bool has_heatmap_ = false;
   bool heatmap_dirty_ = false;
-  Texture heatmap_texture_;
+  bool heatmap_ever_ = false;
+  Texture heatmap_texture_;     // CPU-coloured fallback
+  HeatmapRenderer heatmap_gpu_;  // shaders/heatmap.*: float values through a 1-D colormap texture
+  bool heatmap_on_gpu_ = false;
+  bool heatmap_values_changed_ = true;
   double heat_lo_ = 0, heat_hi_ = 1;
   Limits limits_;
   std::map<std::string, bool> hidden_;
