@@ -8,7 +8,7 @@
 // - Rounds alternate (ours, torch, ours, torch, ...) so that load from other processes hits both alike;
 //   we report the median of each.
 // - sgemm rate: torch::mm on the model's forward matmul shapes (batch x in x out for each layer), and on
-//   one 1024^3 square for reference, measured in the same run.
+//   one 1024^3 square for reference, measured in the same run (the model shapes in every round).
 // - sgemm-bound limit = sgemm_rate / flops_per_sample, with
 //   flops_per_sample = 3 x forward = 3 x 2 x sum over the six Linear layers of (in x out)
 //   (forward: 1 matmul per layer; backward: 2, for the input and the weight gradients). Elementwise work
@@ -186,26 +186,25 @@ int main(int argc, char** argv) {
                 "%d threads, %d rounds of %d steps (+%d warm-up)\n",
                 o.batch, o.threads, o.rounds, o.steps, o.warmup);
 
-    const double sgemm_before = sgemm_model_shapes(o.batch);
     Ours ours(o.batch);
-    std::vector<double> ours_rates, torch_rates;
+    std::vector<double> ours_rates, torch_rates, sgemm_rates;
     for (int r = 0; r < o.rounds; ++r) {
+      // sgemm, ours, torch in every round: a busy machine slows all three alike.
+      sgemm_rates.push_back(sgemm_model_shapes(o.batch));
       ours_rates.push_back(ours.samples_per_second(o.warmup, o.steps));
       torch_rates.push_back(torch_reference(o));
-      std::printf("  round %d: ours %8.0f samples/s   pytorch %8.0f samples/s\n", r + 1, ours_rates.back(),
-                  torch_rates.back());
+      std::printf("  round %d: sgemm %6.1f GFLOP/s   ours %8.0f samples/s   pytorch %8.0f samples/s\n", r + 1,
+                  sgemm_rates.back(), ours_rates.back(), torch_rates.back());
       std::fflush(stdout);
     }
-    const double sgemm_after = sgemm_model_shapes(o.batch);
-    const double sgemm = 0.5 * (sgemm_before + sgemm_after);
+    const double sgemm = median(sgemm_rates);
     const double square = sgemm_square(1024);
 
     const double flops_per_sample = 3.0 * forward_flops_per_sample();
     const double limit = sgemm * 1e9 / flops_per_sample;
     const double ours_rate = median(ours_rates), torch_rate = median(torch_rates);
-    std::printf("sgemm, model shapes (batch %d): %.1f GFLOP/s (before %.1f, after %.1f); 1024^3 square: %.1f "
-                "GFLOP/s\n",
-                o.batch, sgemm, sgemm_before, sgemm_after, square);
+    std::printf("sgemm, model shapes (batch %d, median): %.1f GFLOP/s; 1024^3 square: %.1f GFLOP/s\n", o.batch,
+                sgemm, square);
     std::printf("flops per sample = 3 x 2 x sum(in x out) = %.0f (forward %.0f)\n", flops_per_sample,
                 forward_flops_per_sample());
     std::printf("sgemm-bound limit: %.0f samples/s (model-shape rate), %.0f samples/s (square rate)\n", limit,

@@ -75,6 +75,11 @@ TEST_CASE("A session trains a preset, saves a run folder and reopens it to train
   CHECK(reopened->state() == RunState::Finished);
   CHECK(reopened->snapshot()->progress.epoch == 3);
   CHECK(reopened->snapshot()->metrics->epoch_train.front().size() == 3);
+
+  auto from_file = Session::open((dir / "checkpoint.pt").string());
+  CHECK(from_file->resumed());
+  CHECK(from_file->preset().epochs == 2);
+  CHECK(from_file->snapshot()->progress.step == steps);
 }
 
 TEST_CASE("Opening something that is not a preset or a run gives a one-line error", "[fast][train]") {

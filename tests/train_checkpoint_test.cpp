@@ -122,6 +122,8 @@ TEST_CASE("A checkpoint round trip restores weights, optimiser state, history an
   CHECK(sb->progress.step == 20);
   CHECK(sa->metrics->per_step == sb->metrics->per_step);
   CHECK(sa->metrics->epoch_test == sb->metrics->epoch_test);
+  CHECK(sa->metrics->epoch_train == sb->metrics->epoch_train);
+  CHECK(sa->metrics->epoch_train.front().size() == 2);
   CHECK(all_equal(weights_of(*sa), weights_of(*sb)));
 
   auto meta = read_checkpoint_meta(path);
@@ -176,7 +178,7 @@ TEST_CASE("Loading a checkpoint of another latent size or variant names both", "
 
   Trainer other_variant(tiny_preset("beta-vae", 2), data);
   CHECK_THROWS_WITH(other_variant.load_checkpoint(path),
-                    Catch::Contains("checkpoint is variant 'vae' latent 2 on 4, this model is variant 'beta-vae' latent 2 on 4"));
+                    Catch::Contains("checkpoint is variant 'vae' latent 2 on 4, this model is 'beta-vae' latent 2 on 4"));
 }
 
 TEST_CASE("A save that throws leaves the previous file intact and no partial file", "[fast][train]") {

@@ -79,7 +79,8 @@ Preset tiny_preset(int64_t epochs = 2, int64_t latent = 2, const std::string& li
 struct PoisonedModel : Model {
   torch::Tensor w, running;
   int64_t nan_step, inf_param_step;
-  std::vector<torch::Tensor> seen;  // w at the start of each step
+  std::vector<torch::Tensor> seen;     // w at the start of each training step
+  std::vector<torch::Tensor> batches;  // x of each training step
   PoisonedModel(int64_t d, int64_t nan_step, int64_t inf_param_step = -1)
       : nan_step(nan_step), inf_param_step(inf_param_step) {
     w = register_parameter("w", torch::zeros({d}));
@@ -91,7 +92,7 @@ struct PoisonedModel : Model {
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor&) override { return z.expand({z.size(0), w.size(0)}) + w; }
   torch::Tensor log_likelihood(const Batch& b, const torch::Tensor&) override { return -(b.x - w).pow(2).sum(1); }
   LossTerms loss(const Batch& b, const StepInfo& info) override {
-    if (is_training()) seen.push_back(w.detach().clone());
+    if (is_training()) seen.push_back(w.detach().clone()), batches.push_back(b.x.clone());
     LossTerms t;
     auto recon = (b.x - w).pow(2).sum(1).mean();
     auto kl = torch::zeros({});
@@ -125,7 +126,9 @@ TEST_CASE("A paused trainer does not advance, and stop returns within a second",
   opt.snapshot_interval_ms = 20;
   Trainer trainer(tiny_preset(/*epochs=*/100000), vector_split(512, 8), opt);
   trainer.start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto started = Clock::now();
+  while (progress_step(trainer) < 5 && Clock::now() - started < std::chrono::seconds(5))
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   trainer.pause();
   REQUIRE(trainer.wait_until_not_running(2000));
   CHECK(trainer.state() == RunState::Paused);
@@ -136,7 +139,10 @@ TEST_CASE("A paused trainer does not advance, and stop returns within a second",
   CHECK(trainer.snapshot()->progress.state == RunState::Paused);
 
   trainer.resume();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Resumed training publishes at least every 20 ms; allow a loaded machine up to 5 s.
+  const auto resumed_at = Clock::now();
+  while (progress_step(trainer) <= paused_at && Clock::now() - resumed_at < std::chrono::seconds(5))
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(progress_step(trainer) > paused_at);
   const auto t0 = Clock::now();
   trainer.stop();
@@ -246,6 +252,26 @@ TEST_CASE("A parameter that becomes infinite after a step is rolled back and nam
   CHECK(snap->progress.message.find("'w' became non-finite after step 3") != std::string::npos);
   CHECK(torch::equal(model->w.detach(), model->seen[3]));
   CHECK(torch::isfinite(model->w).all().item<bool>());
+}
+
+TEST_CASE("The learning rate follows the schedule per epoch (checked on plain SGD updates)", "[fast][train]") {
+  // SGD without momentum on loss = mean_b sum_d (x - w)^2: w' = w - lr * (-2 (mean_b x - w)), worked by hand.
+  auto j = tiny_preset(/*epochs=*/3).to_json();
+  j["optimizer"] = {{"type", "sgd"}, {"lr", 0.1}, {"schedule", {{"type", "exponential"}, {"gamma", 0.5}}}};
+  auto preset = Preset::from_json(j);
+  Trainer trainer(preset, vector_split(64, 3));  // 2 steps per epoch
+  auto model = std::make_shared<PoisonedModel>(3, /*nan_step=*/-1);
+  trainer.replace_model_for_testing(model);
+  trainer.step(5);
+  REQUIRE(trainer.wait_until_not_running(5000));
+  REQUIRE(model->seen.size() == 5);
+  for (int k = 0; k + 1 < 5; ++k) {
+    const double lr = 0.1 * std::pow(0.5, k / 2);
+    auto expected = model->seen[k] + lr * 2 * (model->batches[k].mean(0) - model->seen[k]);
+    INFO("step " << k << " lr " << lr);
+    CHECK(torch::allclose(model->seen[k + 1], expected, 1e-5, 1e-6));
+  }
+  CHECK(trainer.snapshot()->progress.lr == Approx(0.1 * 0.25));
 }
 
 TEST_CASE("Training is reproducible: the same preset and seed give identical metric series", "[fast][train]") {

@@ -141,6 +141,7 @@ App::App(CommandLine command_line) : cl_(std::move(command_line)) {
   t0_ = std::chrono::steady_clock::now();
   jobs_ = std::make_unique<JobRunner>(queue_, 2, [this](const std::string& e) { toast(ToastKind::Error, e); });
   views_ = make_views();
+  plot_demo_ = std::make_unique<PlotDemo>();
   g_drops = &dropped_;
 }
 
@@ -233,7 +234,8 @@ void App::shutdown_window() {
   if (!window_) return;
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
-  views_.clear();  // textures die while the context is alive
+  views_.clear();  // textures and GL programs die while the context is alive
+  plot_demo_.reset();
   ImGui::DestroyContext();
   glfwDestroyWindow(window_);
   glfwTerminate();
@@ -247,7 +249,7 @@ int App::view_index(const std::string& name) const {
 }
 
 View* App::current_view() {
-  if (current_ == -2) return &plot_demo_;
+  if (current_ == -2) return plot_demo_.get();
   if (current_ < 0 || current_ >= static_cast<int>(views_.size())) return nullptr;
   return views_[current_].get();
 }
@@ -435,7 +437,7 @@ void App::draw_main_window() {
   draw_menu_bar();
   ViewContext ctx = make_context();
   if (current_ == -2) {
-    plot_demo_.draw(ctx);
+    plot_demo_->draw(ctx);
   } else if (ImGui::BeginTabBar("views")) {
     for (size_t i = 0; i < views_.size(); ++i) {
       ImGuiTabItemFlags f = select_request_ == static_cast<int>(i) ? ImGuiTabItemFlags_SetSelected : 0;
@@ -462,7 +464,7 @@ void App::draw_main_window() {
   ImGui::End();
   if (show_plot_demo_ && current_ != -2) {
     ImGui::SetNextWindowSize(ImVec2(900 * ui_scale_, 700 * ui_scale_), ImGuiCond_FirstUseEver);
-    if (ImGui::Begin("Plot demo", &show_plot_demo_)) plot_demo_.draw(ctx);
+    if (ImGui::Begin("Plot demo", &show_plot_demo_)) plot_demo_->draw(ctx);
     ImGui::End();
   }
 }

@@ -73,7 +73,7 @@ class App {
   std::shared_ptr<Session> session_;
   std::shared_ptr<const TrainerSnapshot> snapshot_;
   std::vector<std::unique_ptr<View>> views_;
-  PlotDemo plot_demo_;
+  std::unique_ptr<PlotDemo> plot_demo_;
   bool show_plot_demo_ = false;
   int current_ = 0;
   int select_request_ = -1;  // tab to select on the next frame

@@ -11,6 +11,16 @@ namespace vaelab {
 
 namespace {
 const char* const kPath = "options";
+// Adam's state comes back on the device it was saved from; move it to where the discriminator now lives
+// (a run saved on the GPU and resumed on the CPU, or the reverse).
+void move_adam_state(torch::optim::Adam& adam, const torch::Device& device) {
+  for (auto& entry : adam.state()) {
+    auto& s = static_cast<torch::optim::AdamParamState&>(*entry.second);
+    if (s.exp_avg().defined()) s.exp_avg(s.exp_avg().to(device));
+    if (s.exp_avg_sq().defined()) s.exp_avg_sq(s.exp_avg_sq().to(device));
+    if (s.max_exp_avg_sq().defined()) s.max_exp_avg_sq(s.max_exp_avg_sq().to(device));
+  }
+}
 }
 
 FactorVaeOptions FactorVaeOptions::from_json(const nlohmann::json& j) {
@@ -119,6 +129,7 @@ void FactorVae::load_extra(torch::serialize::InputArchive& archive) {
   if (!archive.try_read("discriminator_optimizer", optimizer))
     throw Error("factor-vae checkpoint: missing the discriminator optimiser state (\"discriminator_optimizer\")");
   disc_optimizer_->load(optimizer);
+  move_adam_state(*disc_optimizer_, discriminator_->parameters().front().device());
 }
 
 }  // namespace vaelab

@@ -187,6 +187,9 @@ CheckpointMeta load_checkpoint(const std::string& path, Model& model, const Mode
   if (!same_structure(saved, spec)) {
     auto a = describe_spec(saved), b = describe_spec(spec);
     if (a == b) a = describe_full(saved), b = describe_full(spec);
+    // "checkpoint is variant 'hebae' latent 20 on 1x28x28, this model is 'vae' latent 10 on 1x28x28"
+    const std::string prefix = "variant ";
+    if (b.rfind(prefix, 0) == 0) b = b.substr(prefix.size());
     throw Error(fmt::format("checkpoint is {}, this model is {} (\"{}\")", a, b, path));
   }
 

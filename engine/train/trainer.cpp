@@ -101,6 +101,7 @@ struct Trainer::Impl {
   Clock::time_point last_publish;
   Clock::time_point rate_since;
   int64_t rate_samples = 0;
+  int64_t samples_trained = 0;  // since construction (or the last load), for the overall rate
   double samples_per_second = 0.0;
   torch::Tensor probe_x, probe_y;
   std::shared_ptr<const ImageStrip> probe;
@@ -175,6 +176,9 @@ struct Trainer::Impl {
     p.lr = preset.optimizer.lr_at_epoch(std::min(epoch, std::max<int64_t>(preset.epochs - 1, 0)));
     p.elapsed_seconds = elapsed;
     if (p.state == RunState::Running) p.elapsed_seconds += std::chrono::duration<double>(Clock::now() - running_since).count();
+    // Short runs end before the first rate window closes: fall back to the overall rate.
+    if (p.samples_per_second <= 0 && p.elapsed_seconds > 0)
+      p.samples_per_second = static_cast<double>(samples_trained) / p.elapsed_seconds;
     const int64_t left = std::max<int64_t>(preset.epochs * steps_per_epoch - step, 0);
     if (samples_per_second > 0) p.eta_seconds = static_cast<double>(left * batch_size) / samples_per_second;
     p.message = message;
@@ -388,6 +392,7 @@ struct Trainer::Impl {
     ++step;
     ++epoch_step;
     rate_samples += end - begin;
+    samples_trained += end - begin;
     if (steps_remaining > 0) --steps_remaining;
     if (epoch_step >= steps_per_epoch) end_epoch();
     if (state.load() == RunState::Running) {
@@ -544,6 +549,8 @@ struct Trainer::Impl {
     restore_copy.clear();
     restore_step = -1;
     probe_step = model_step = -1;
+    samples_trained = 0;
+    elapsed = 0;
     message = fmt::format("resumed from \"{}\" at step {}", path, step);
   }
 

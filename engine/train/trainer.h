@@ -75,7 +75,8 @@ class Trainer {
   bool wait_until_not_running(int64_t timeout_ms = -1) const;
 
   std::shared_ptr<const TrainerSnapshot> snapshot() const;
-  // Called on the training thread after every publish; keep it short (the CLI prints a line).
+  // Called on the training thread after every publish; keep it short (the CLI prints a line). It must
+  // not call stop(), save_checkpoint() or load_checkpoint() (they wait for this very thread).
   void set_progress_callback(ProgressCallback callback);
 
   // Writes a checkpoint of the current state (see checkpoint.h); runs on the training thread between

@@ -1,5 +1,6 @@
 #include "gl/point_renderer.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 

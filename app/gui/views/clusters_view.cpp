@@ -98,8 +98,8 @@ class ClustersView : public View {
   void draw_controls(ViewContext& ctx);
   void draw_cloud(ViewContext& ctx, ImVec2 size);
   void draw_legend();
-  int64_t category_of(int64_t row) const;  // colour category of codes row, -1 none
   std::string category_name(int64_t k) const;
+  torch::Tensor categories() const;  // int64 [codes] for the chosen colouring, undefined when none yet
 
   // data
   std::shared_ptr<Encoded> encoded_;           // latest finished encoding
@@ -266,19 +266,13 @@ void ClustersView::poll_tasks(ViewContext& ctx) {
 
 // [SECTION] drawing
 
-int64_t ClustersView::category_of(int64_t row) const {
-  const auto& c = encoded_->codes;
-  switch (color_by_) {
-    case kByLabel:
-      return c.labels.defined() ? c.labels[row].item<int64_t>() : -1;
-    case kByKMeans:
-      return kmeans_.assignments.defined() && kmeans_.assignments.size(0) == c.size()
-                 ? kmeans_.assignments[row].item<int64_t>() : -1;
-    case kByVade:
-      return encoded_->vade_cluster.defined() ? encoded_->vade_cluster[row].item<int64_t>() : -1;
-    default:
-      return -1;
-  }
+torch::Tensor ClustersView::categories() const {
+  const auto& codes = encoded_->codes;
+  if (color_by_ == kByLabel && codes.labels.defined()) return codes.labels.contiguous();
+  if (color_by_ == kByKMeans && kmeans_.assignments.defined() && kmeans_.assignments.size(0) == codes.size())
+    return kmeans_.assignments.contiguous();
+  if (color_by_ == kByVade && encoded_->vade_cluster.defined()) return encoded_->vade_cluster.contiguous();
+  return {};
 }
 
 std::string ClustersView::category_name(int64_t k) const {
@@ -326,12 +320,8 @@ void ClustersView::rebuild_points() {
   xy_.assign(coords.data_ptr<float>(), coords.data_ptr<float>() + 2 * n);
   rows_.assign(rows.data_ptr<int64_t>(), rows.data_ptr<int64_t>() + n);
 
-  // Category per point, read once through accessors (item() per point would be slow for 70k).
-  torch::Tensor cat;
-  if (color_by_ == kByLabel && codes.labels.defined()) cat = codes.labels;
-  if (color_by_ == kByKMeans && kmeans_.assignments.defined() && kmeans_.assignments.size(0) == codes.size())
-    cat = kmeans_.assignments;
-  if (color_by_ == kByVade && encoded_->vade_cluster.defined()) cat = encoded_->vade_cluster;
+  // Category per point, read through a raw pointer (item() per point would be slow for 70k).
+  const torch::Tensor cat = categories();
   std::vector<uint8_t> rgba(static_cast<size_t>(4 * n));
   const uint8_t alpha = n > 20000 ? 110 : (n > 5000 ? 160 : 220);
   for (int64_t i = 0; i < n; ++i) {
@@ -371,6 +361,10 @@ void ClustersView::draw_controls(ViewContext& ctx) {
     if (ImGui::SmallButton("cancel##encode")) encode_task_->cancel();
   } else if (ImGui::Button("Re-encode")) {
     start_encoding(ctx);
+  }
+  if (encoded_) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%lld %s inputs encoded", static_cast<long long>(encoded_->codes.size()), encoded_->split.c_str());
   }
   if (encoded_ && ctx.snapshot && ctx.snapshot->model && ctx.snapshot->model->step != encoded_->step) {
     ImGui::SameLine();
@@ -536,14 +530,9 @@ void ClustersView::draw_cloud(ViewContext& ctx, ImVec2 size) {
 void ClustersView::draw_legend() {
   if (!encoded_) return;
   std::map<int64_t, int64_t> counts;
-  const auto& codes = encoded_->codes;
-  torch::Tensor cat;
-  if (color_by_ == kByLabel && codes.labels.defined()) cat = codes.labels;
-  if (color_by_ == kByKMeans && kmeans_.assignments.defined() && kmeans_.assignments.size(0) == codes.size())
-    cat = kmeans_.assignments;
-  if (color_by_ == kByVade && encoded_->vade_cluster.defined()) cat = encoded_->vade_cluster;
+  const torch::Tensor cat = categories();
   if (!cat.defined()) {
-    ImGui::TextDisabled(color_by_ == kByLabel ? "no labels" : "computing ...");
+    ImGui::TextDisabled(color_by_ == kByLabel ? "no labels" : (color_by_ == kByNothing ? "one colour" : "computing ..."));
     return;
   }
   for (int64_t row : rows_) counts[cat.data_ptr<int64_t>()[row]]++;
@@ -577,18 +566,12 @@ void ClustersView::draw(ViewContext& ctx) {
   poll_tasks(ctx);
   const bool training = ctx.snapshot->progress.state == RunState::Running;
   const bool encoding = encode_task_ && !encode_task_->done();
-  if (std::getenv("VAELAB_TMP_TSNE") && !encoded_ && !encoding) points_choice_ = 0;  // TMP-VERIFY
   // Encode on first show, and again when training has stopped on a newer model than the codes'.
   if (!encoding && ctx.session->data() && last_error_.empty() &&
       (!encoded_ || (!training && encoded_->step != ctx.snapshot->model->step)))
     start_encoding(ctx);
   wants_encoding_ = !encoded_ && last_error_.empty();
   if (encoded_ && color_by_ == kByKMeans && kmeans_k_done_ != k_) start_kmeans(ctx);
-  if (encoded_ && !tsne_ && !tsne_task_ && std::getenv("VAELAB_TMP_TSNE")) start_tsne();  // TMP-VERIFY
-  if (std::getenv("VAELAB_TMP_COLOR") && encoded_ && color_by_ != std::atoi(std::getenv("VAELAB_TMP_COLOR"))) {  // TMP-VERIFY
-    color_by_ = std::atoi(std::getenv("VAELAB_TMP_COLOR"));
-    points_dirty_ = true;
-  }
   if (points_dirty_) rebuild_points();
 
   draw_controls(ctx);
@@ -647,14 +630,20 @@ bool ClustersView::export_csv(const std::string& path, std::string& error) {
   }
   const auto& codes = encoded_->codes;
   const bool km = kmeans_.assignments.defined() && kmeans_.assignments.size(0) == codes.size();
-  out << "row,label," << (km ? "kmeans," : "") << (encoded_->vade_cluster.defined() ? "vade," : "") << "x,y\n";
+  const bool vade = encoded_->vade_cluster.defined();
+  // Raw pointers: item() per value would take seconds for 70k rows on the UI thread.
+  auto index = codes.index.contiguous();
+  auto labels = codes.labels.defined() ? codes.labels.contiguous() : torch::Tensor();
+  auto assign = km ? kmeans_.assignments.contiguous() : torch::Tensor();
+  auto vc = vade ? encoded_->vade_cluster.contiguous() : torch::Tensor();
+  out << "row,label," << (km ? "kmeans," : "") << (vade ? "vade," : "") << "x,y\n";
   for (size_t i = 0; i < rows_.size(); ++i) {
     const int64_t r = rows_[i];
-    out << codes.index[r].item<int64_t>() << ',';
-    if (codes.labels.defined()) out << codes.labels[r].item<int64_t>();
+    out << index.data_ptr<int64_t>()[r] << ',';
+    if (labels.defined()) out << labels.data_ptr<int64_t>()[r];
     out << ',';
-    if (km) out << kmeans_.assignments[r].item<int64_t>() << ',';
-    if (encoded_->vade_cluster.defined()) out << encoded_->vade_cluster[r].item<int64_t>() << ',';
+    if (km) out << assign.data_ptr<int64_t>()[r] << ',';
+    if (vade) out << vc.data_ptr<int64_t>()[r] << ',';
     out << xy_[2 * i] << ',' << xy_[2 * i + 1] << '\n';
   }
   if (!out) {

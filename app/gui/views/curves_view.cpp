@@ -4,6 +4,7 @@
 #include <imgui_stdlib.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -209,6 +210,11 @@ class CurvesView : public View {
     last_ctx_ = ctx;
     last_ctx_valid_ = true;
     plot_.clear();
+    // Legend names stay fixed (toggles are kept by name); the smoothing is stated in the title instead.
+    char title[96];
+    if (show_steps_ && ema_ > 0) std::snprintf(title, sizeof title, "per-step values smoothed: EMA a = %.3f", ema_);
+    else std::snprintf(title, sizeof title, "per-step values raw");
+    plot_.title = title;
     int color = 0;
     if (ctx.snapshot && ctx.snapshot->metrics) {
       const auto& m = *ctx.snapshot->metrics;

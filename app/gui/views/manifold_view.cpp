@@ -185,6 +185,9 @@ class ManifoldView : public View {
     ImGui::SameLine();
     if (ImGui::Button("resample")) seed_++, changed = true;
     tip("Draw fresh z ~ N(0, I).");
+    ImGui::SameLine();
+    ImGui::Checkbox("sqrt colour scale", &sqrt_scale_);
+    tip("Colour by sqrt(density): low-density regions stay visible next to sharp peaks.");
     if (changed) dirty_ = true;
     if (dirty_ && !in_flight_ && ctx.jobs) request_points(ctx);
     if (!have_points_) {
@@ -207,6 +210,12 @@ class ManifoldView : public View {
     const double mx = (x1 - x0) * 0.05 + 1e-6, my = (y1 - y0) * 0.05 + 1e-6;
     auto ht = histogram2d(true_x_, true_y_, bins_, bins_, x0 - mx, x1 + mx, y0 - my, y1 + my);
     auto hg = histogram2d(gen_x_, gen_y_, bins_, bins_, x0 - mx, x1 + mx, y0 - my, y1 + my);
+    if (sqrt_scale_) {
+      for (auto& v : ht.density) v = std::sqrt(v);
+      for (auto& v : hg.density) v = std::sqrt(v);
+    }
+    true_density_.title = sqrt_scale_ ? "true density (colour: sqrt)" : "true density";
+    gen_density_.title = sqrt_scale_ ? "generated density (colour: sqrt)" : "generated density";
     float vmax = 0;
     for (float v : ht.density) vmax = std::max(vmax, v);
     for (float v : hg.density) vmax = std::max(vmax, v);
@@ -287,6 +296,7 @@ class ManifoldView : public View {
   int64_t grid_step_ = 0;
   // 2-D vectors
   int samples_ = 2000, bins_ = 50;
+  bool sqrt_scale_ = true;
   uint64_t seed_ = 1;
   bool have_points_ = false;
   std::vector<double> gen_x_, gen_y_, true_x_, true_y_;

@@ -81,7 +81,8 @@ ResidualResult compute(Model& model, const Dataset& set, int count, int offset, 
   ResidualResult out;
   out.step = step;
   const int64_t n = set.size();
-  auto rows = (torch::arange(count, torch::kLong) + offset) % n;
+  // Rows spread evenly over the set (some sets are sorted by class), shifted by "Other images".
+  auto rows = (torch::arange(count, torch::kLong) * std::max<int64_t>(1, n / count) + offset) % n;
   Batch batch{set.inputs(rows), set.has_labels() ? set.labels_at(rows) : torch::Tensor()};
   out.maps = residual_maps(model, batch);
   const auto& r = out.maps.residuals;
@@ -284,7 +285,7 @@ void ResidualsView::draw(ViewContext& ctx) {
   if (ImGui::SliderInt("images", &count_, 1, 16)) dirty_ = true;
   ImGui::SameLine();
   if (ImGui::Button("Other images")) {
-    offset_ += count_;
+    offset_ += 1;
     dirty_ = true;
   }
   ImGui::SameLine();

@@ -114,7 +114,7 @@ void bar_chart(const char* title, const std::vector<double>& values, const std::
   ImGui::InvisibleButton(title, size);
   const bool hovered = ImGui::IsItemHovered();
   dl->AddRect(a, b, IM_COL32(90, 90, 100, 255));
-  double vmax = threshold;
+  double vmax = std::isfinite(threshold) ? threshold : 0.0;
   for (double v : values)
     if (std::isfinite(v)) vmax = std::max(vmax, v);
   vmax = vmax > 0 ? vmax * 1.08 : 1.0;
@@ -133,11 +133,14 @@ void bar_chart(const char* title, const std::vector<double>& values, const std::
     dl->AddRectFilled(ImVec2(a.x + i * w + std::min(1.0f, w * 0.15f), y_of(v)),
                       ImVec2(a.x + (i + 1) * w - std::min(1.0f, w * 0.15f), b.y), col);
   }
-  // Dashed threshold line with its value.
-  const float ty = y_of(threshold);
-  for (float x = a.x; x < b.x; x += 8) dl->AddLine(ImVec2(x, ty), ImVec2(std::min(x + 4, b.x), ty), IM_COL32(255, 110, 110, 255), 1.5f);
-  const std::string t = fmt::format("{:.1f}", threshold);
-  dl->AddText(ImVec2(p.x, ty - line_h * 0.5f), IM_COL32(255, 110, 110, 255), t.c_str());
+  // Dashed threshold line with its value (none when threshold is NaN).
+  if (std::isfinite(threshold)) {
+    const float ty = y_of(threshold);
+    for (float x = a.x; x < b.x; x += 8)
+      dl->AddLine(ImVec2(x, ty), ImVec2(std::min(x + 4, b.x), ty), IM_COL32(255, 110, 110, 255), 1.5f);
+    const std::string t = fmt::format("{:.1f}", threshold);
+    dl->AddText(ImVec2(p.x, ty - line_h * 0.5f), IM_COL32(255, 110, 110, 255), t.c_str());
+  }
   // Dimension indices under the bars (every k-th so they do not overlap).
   const float digit_w = ImGui::CalcTextSize("00").x + 4;
   const int every = std::max(1, static_cast<int>(std::ceil(digit_w / std::max(w, 1.0f))));
@@ -231,9 +234,10 @@ void TraversalsView::request(ViewContext& ctx) {
         out->note = fmt::format("No dimension of {} has I~(x; z_h) > {:.2f} yet: untick \"only informative\" to "
                                 "traverse the most informative ones anyway.", group.name, threshold);
       } else {
-        // Seed codes: posterior means of rows offset .. offset + seeds of the evaluation set.
+        // Seed codes: posterior means of rows spread evenly over the evaluation set (some sets are
+        // sorted by class), shifted by the "Other seeds" offset.
         const int64_t n = set.size();
-        auto rows = (torch::arange(seeds, torch::kLong) + offset) % n;
+        auto rows = (torch::arange(seeds, torch::kLong) * std::max<int64_t>(1, n / seeds) + offset) % n;
         torch::NoGradGuard no_grad;
         const auto device = model_device(*ms->model);
         Batch batch{set.inputs(rows).to(device), set.has_labels() ? set.labels_at(rows).to(device) : torch::Tensor()};
@@ -331,7 +335,7 @@ void TraversalsView::draw_bars(ViewContext& ctx, float width) {
   const float chart_h = std::min(h, 220.0f * ctx.ui_scale);
   if (ind.deterministic) {
     ImGui::TextWrapped("Deterministic encoder: no posterior variance, so no I~; dimensions ordered by the variance of mu.");
-    bar_chart("s_h^2 = mean mu_h^2 per dimension", ind.qstar_variance, traversed, threshold_, ImVec2(width, chart_h));
+    bar_chart("s_h^2 = mean mu_h^2 per dimension", ind.qstar_variance, traversed, NAN, ImVec2(width, chart_h));
     return;
   }
   bar_chart("I~(x; z_h) per dimension (nats)", ind.mutual_information_per_dim, traversed, threshold_, ImVec2(width, chart_h));
@@ -366,7 +370,7 @@ void TraversalsView::draw(ViewContext& ctx) {
   if (ImGui::SliderInt("seeds", &seeds_, 1, 8)) dirty_ = true;
   ImGui::SameLine();
   if (ImGui::Button("Other seeds")) {
-    seed_offset_ += seeds_;
+    seed_offset_ += 1;
     dirty_ = true;
   }
   ImGui::SameLine();
