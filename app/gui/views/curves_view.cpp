@@ -30,23 +30,27 @@ struct OtherRun {
   std::vector<std::vector<double>> train, test;  // [term][epoch]
 };
 
-OtherRun read_metrics_csv(const std::string& path, const std::string& label) {
+// metrics.csv: "epoch[,step],train_<term>...,test_<term>..." (one row per epoch). Without a step column
+// the epoch ends are placed at epoch x steps_per_epoch (from the run's summary.json when known).
+OtherRun read_metrics_csv(const std::string& path, const std::string& label, double steps_per_epoch) {
   std::ifstream f(path);
   if (!f) throw Error("cannot read " + path);
   std::string header;
   std::getline(f, header);
+  if (!header.empty() && header.back() == '\r') header.pop_back();
   std::vector<std::string> cols;
   {
     std::stringstream ss(header);
     std::string c;
     while (std::getline(ss, c, ',')) cols.push_back(c);
   }
-  if (cols.size() < 3 || cols[0] != "epoch" || cols[1] != "step")
-    throw Error(path + ": expected a header 'epoch,step,train_<term>...,test_<term>...'");
+  if (cols.size() < 2 || cols[0] != "epoch")
+    throw Error(path + ": expected a header 'epoch[,step],train_<term>...,test_<term>...'");
+  const int step_col = cols.size() > 1 && cols[1] == "step" ? 1 : -1;
   OtherRun run;
   run.label = label;
   std::vector<int> kind(cols.size(), -1), term(cols.size(), -1);
-  for (size_t i = 2; i < cols.size(); ++i) {
+  for (size_t i = 1; i < cols.size(); ++i) {
     const bool tr = cols[i].rfind("train_", 0) == 0, te = cols[i].rfind("test_", 0) == 0;
     if (!tr && !te) continue;
     const std::string name = cols[i].substr(tr ? 6 : 5);
@@ -62,17 +66,18 @@ OtherRun read_metrics_csv(const std::string& path, const std::string& label) {
   }
   std::string line;
   while (std::getline(f, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     std::stringstream ss(line);
     std::string cell;
-    size_t i = 0;
     std::vector<std::string> cells;
     while (std::getline(ss, cell, ',')) cells.push_back(cell);
     if (cells.size() < 2) continue;
-    run.steps.push_back(std::atof(cells[1].c_str()));
+    const double epoch = std::atof(cells[0].c_str());
+    run.steps.push_back(step_col > 0 ? std::atof(cells[1].c_str()) : epoch * steps_per_epoch);
     for (auto& t : run.train) t.push_back(NAN);
     for (auto& t : run.test) t.push_back(NAN);
-    for (i = 2; i < cells.size() && i < cols.size(); ++i) {
+    for (size_t i = 1; i < cells.size() && i < cols.size(); ++i) {
       if (term[i] < 0 || cells[i].empty()) continue;
       (kind[i] == 0 ? run.train : run.test)[term[i]].back() = std::atof(cells[i].c_str());
     }
@@ -80,16 +85,37 @@ OtherRun read_metrics_csv(const std::string& path, const std::string& label) {
   return run;
 }
 
-OtherRun read_other_run(const std::string& source) {
+OtherRun read_other_run(const std::string& source, double steps_per_epoch) {
   std::error_code ec;
   const fs::path p(source);
-  const std::string label = p.has_filename() ? p.filename().string() : p.parent_path().filename().string();
+  // Label: the run folder's name (also for DIR/checkpoint.pt and DIR/metrics.csv).
+  std::string label = p.has_filename() ? p.filename().string() : p.parent_path().filename().string();
+  if ((label == "checkpoint.pt" || label == "metrics.csv") && p.parent_path().has_filename())
+    label = p.parent_path().filename().string();
   if (fs::is_directory(p, ec)) {
-    if (fs::exists(p / "metrics.csv", ec)) return read_metrics_csv((p / "metrics.csv").string(), label);
-    if (fs::exists(p / "checkpoint.pt", ec)) return read_other_run((p / "checkpoint.pt").string());
+    if (fs::exists(p / "metrics.csv", ec)) {
+      // summary.json knows this run's own steps per epoch.
+      std::ifstream sf(p / "summary.json");
+      if (sf) {
+        try {
+          const auto j = nlohmann::json::parse(sf);
+          const double step = j.value("step", 0.0), epoch = j.value("epoch", 0.0);
+          if (step > 0 && epoch > 0) steps_per_epoch = step / epoch;
+        } catch (const std::exception&) {
+        }
+      }
+      auto run = read_metrics_csv((p / "metrics.csv").string(), label, steps_per_epoch);
+      run.label = label;
+      return run;
+    }
+    if (fs::exists(p / "checkpoint.pt", ec)) {
+      auto run = read_other_run((p / "checkpoint.pt").string(), steps_per_epoch);
+      run.label = label;
+      return run;
+    }
     throw Error(source + ": no metrics.csv or checkpoint.pt in this folder");
   }
-  if (p.extension() == ".csv") return read_metrics_csv(source, label);
+  if (p.extension() == ".csv") return read_metrics_csv(source, label, steps_per_epoch);
   const CheckpointMeta meta = read_checkpoint_meta(source);
   OtherRun run;
   run.label = label;
@@ -114,7 +140,11 @@ class CurvesView : public View {
   }
   const char* name() const override { return "curves"; }
   const char* title() const override { return "Curves"; }
-  bool busy() const override { return loading_ > 0; }
+  bool busy() const override { return loading_ > 0 || !pending_others_.empty(); }
+  bool add_comparison(const std::string& source) override {
+    pending_others_.push_back(source);
+    return true;
+  }
   void reset() override { plot_.fit(); }
 
   void draw(ViewContext& ctx) override {
@@ -157,15 +187,18 @@ class CurvesView : public View {
     ImGui::InputTextWithHint("##other", "run folder, metrics.csv or checkpoint", &other_path_);
     tip("Add another run's epoch curves to compare (DIR/metrics.csv, or the history stored in a checkpoint).");
     ImGui::SameLine();
-    if (ImGui::Button("Add run") && !other_path_.empty() && ctx.jobs) {
-      const std::string path = other_path_;
+    if (ImGui::Button("Add run") && !other_path_.empty()) pending_others_.push_back(other_path_);
+    tip("Overlay another run's epoch curves (train solid, test dashed).");
+    for (const std::string& path : pending_others_) {
+      if (!ctx.jobs) break;
+      const double spe = ctx.snapshot ? static_cast<double>(std::max<int64_t>(1, ctx.snapshot->progress.steps_per_epoch)) : 1.0;
       ++loading_;
       auto toast = ctx.toast;
-      ctx.jobs->run([this, path, toast]() -> std::function<void()> {
+      ctx.jobs->run([this, path, spe, toast]() -> std::function<void()> {
         std::shared_ptr<OtherRun> run;
         std::string error;
         try {
-          run = std::make_shared<OtherRun>(read_other_run(path));
+          run = std::make_shared<OtherRun>(read_other_run(path, spe));
         } catch (const std::exception& e) {
           error = e.what();
         }
@@ -176,6 +209,7 @@ class CurvesView : public View {
         };
       });
     }
+    pending_others_.clear();
     for (size_t i = 0; i < others_.size(); ++i) {
       ImGui::SameLine();
       ImGui::PushID(static_cast<int>(i));
@@ -271,6 +305,7 @@ class CurvesView : public View {
   std::map<std::string, bool> term_hidden_;
   std::string other_path_;
   std::vector<OtherRun> others_;
+  std::vector<std::string> pending_others_;  // added, not yet loading
   int loading_ = 0;
   ViewContext last_ctx_;
   bool last_ctx_valid_ = false;

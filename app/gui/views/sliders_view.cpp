@@ -67,7 +67,7 @@ void SlidersView::request_decode(ViewContext& ctx) {
   dirty_ = false;
   model_step_ = ms->step;
   ++decodes_in_flight_;
-  ctx.jobs->run_latest("sliders", [this, ms, conditional, cls, code, gen, t_change, image]() -> JobRunner::Result {
+  auto job = [this, ms, conditional, cls, code, gen, t_change, image]() -> JobRunner::Result {
     torch::Tensor y;
     if (conditional) y = torch::full({1}, cls, torch::kLong);
     auto z = code_tensor(code);
@@ -101,7 +101,17 @@ void SlidersView::request_decode(ViewContext& ctx) {
       image_.set(img, static_cast<int>(values.size()), 1, 1, 1, 0);
       vector_values_ = values;
     };
-  });
+  };
+  // A decode that took under kInlineDecodeMs last time runs right here, so the image follows the drag in
+  // the same frame (one decode of the MLP VAE is ~0.4 ms; it reads the published snapshot model, never the
+  // training one, so nothing here waits for a training step). Slower models go to a worker and show up
+  // a frame later.
+  constexpr double kInlineDecodeMs = 4.0;
+  if (!decode_ms_.empty() && decode_ms_.back() < kInlineDecodeMs) {
+    job()();
+  } else {
+    ctx.jobs->run_latest("sliders", std::move(job));
+  }
 }
 
 void SlidersView::start_from(ViewContext& ctx, int mode) {

@@ -91,6 +91,9 @@ class View {
   virtual bool busy() const { return false; }
   // Called when a different run is opened: drop cached results tied to the old model/data.
   virtual void reset() {}
+  // Adds another run (folder, metrics.csv or checkpoint) to compare against, for views that overlay runs
+  // (curves; `vaelab --compare PATH`). Loaded asynchronously on the next draw. Default: not supported.
+  virtual bool add_comparison(const std::string& /*source*/) { return false; }
 };
 
 // The seven views, in switcher order (view_list.cpp).
