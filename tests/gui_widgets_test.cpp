@@ -1,13 +1,13 @@
-// Pure logic of the desktop app's widgets: axis ticks, colormaps, 2-D histograms. These files use no ImGui
-// and no GL, and the test binary does not link the GUI, so they are compiled into this test unit directly.
+// Pure logic of the desktop app's widgets: axis ticks, colormaps, 2-D histograms (the vaelab_gui_logic
+// library: no ImGui, no GL).
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <set>
 
-#include "../app/gui/widgets/axis_ticks.cpp"
-#include "../app/gui/widgets/colormap.cpp"
-#include "../app/gui/widgets/histogram2d.cpp"
+#include "widgets/axis_ticks.h"
+#include "widgets/colormap.h"
+#include "widgets/histogram2d.h"
 
 using namespace vaelab::gui;
 

@@ -749,7 +749,7 @@ int App::run_bench() {
   std::vector<double> dec = view ? view->bench_decode_ms() : std::vector<double>{};
   std::vector<double> period;
   for (size_t i = 1; i < frame_starts_.size(); ++i) period.push_back(frame_starts_[i] - frame_starts_[i - 1]);
-  std::printf("  of which decoding on the worker: p50 %.2f ms, p95 %.2f ms; frame period (incl. swap) p50 %.2f ms\n",
+  std::printf("  of which decoding (inline when cheap, else on a worker): p50 %.2f ms, p95 %.2f ms; frame period (incl. swap) p50 %.2f ms\n",
               pct(dec, 0.5), pct(dec, 0.95), pct(period, 0.5));
   session_->stop();
   return 0;
