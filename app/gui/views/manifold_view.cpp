@@ -15,6 +15,7 @@
 #include "analysis/latent_grid.h"
 #include "core/error.h"
 #include "job_runner.h"
+#include "models/divergence.h"
 #include "session/session.h"
 #include "views/view.h"
 #include "widgets/histogram2d.h"
@@ -92,15 +93,23 @@ class ManifoldView : public View {
     dim_y_ = H > 1 ? std::clamp(dim_y_, 0, H - 1) : -1;
     if (H > 1 && dim_y_ == dim_x_) dim_y_ = (dim_x_ + 1) % H;
     bool changed = false;
+    bool picked = false;
     ImGui::SetNextItemWidth(fs * 5);
-    changed |= ImGui::SliderInt("x dim", &dim_x_, 0, H - 1);
+    picked |= ImGui::SliderInt("x dim", &dim_x_, 0, H - 1);
     tip("Latent dimension varied along the grid's columns.");
     if (H > 1) {
       ImGui::SameLine();
       ImGui::SetNextItemWidth(fs * 5);
-      changed |= ImGui::SliderInt("y dim", &dim_y_, 0, H - 1);
+      picked |= ImGui::SliderInt("y dim", &dim_y_, 0, H - 1);
       tip("Latent dimension varied along the grid's rows (top = large values).");
+      ImGui::SameLine();
+      changed |= ImGui::Checkbox("most active", &auto_dims_);
+      tip("Pick the two dimensions with the largest mean KL(q(z_h|x) || N(0,1)) over 512 test images (the ones "
+          "the encoder uses most; near-prior dimensions decode to the same image everywhere). Choosing a "
+          "dimension by hand turns this off.");
     }
+    if (picked) auto_dims_ = false;
+    changed |= picked;
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 6);
     changed |= ImGui::SliderInt("grid", &n_, 3, 30);
@@ -139,6 +148,7 @@ class ManifoldView : public View {
     auto ms = ctx.snapshot->model;
     auto data = ctx.session ? ctx.session->data() : nullptr;
     const int dx = dim_x_, dy = dim_y_, n = n_, cls = class_;
+    const bool auto_dims = auto_dims_ && dim_y_ >= 0;
     const double p_lo = p_lo_;
     const bool from_image = base_from_image_;
     const int64_t index = base_index_;
@@ -147,8 +157,10 @@ class ManifoldView : public View {
     dirty_ = false;
     model_step_ = ms->step;
     last_request_ = Clock::now();
-    ctx.jobs->run_latest("manifold", [this, ms, data, dx, dy, n, cls, p_lo, from_image, index, gen]() -> JobRunner::Result {
+    ctx.jobs->run_latest("manifold", [this, ms, data, dx, dy, n, cls, p_lo, from_image, index, gen,
+                                      auto_dims]() -> JobRunner::Result {
       torch::NoGradGuard no_grad;
+      auto [cx, cy] = auto_dims ? most_active_dims(*ms, data.get(), dx, dy) : std::pair<int, int>{dx, dy};
       auto base = torch::zeros({ms->model->latent_dim()});
       if (from_image && data && data->test.size() > 0) {
         const int64_t i = std::clamp<int64_t>(index, 0, data->test.size() - 1);
@@ -157,19 +169,35 @@ class ManifoldView : public View {
         if (data->test.has_labels()) b.y = data->test.labels.slice(0, i, i + 1).to(b.x.device());
         base = ms->model->encode(b).mu[0].to(torch::kCPU);
       }
-      auto codes = manifold_codes(base, dx, dy, n, p_lo, 1.0 - p_lo);
+      auto codes = manifold_codes(base, cx, cy, n, p_lo, 1.0 - p_lo);
       torch::Tensor y;
       if (ms->model->is_conditional()) y = torch::full({codes.size(0)}, cls, torch::kLong);
       auto imgs = std::make_shared<DecodedImages>(decode_to_images(*ms->model, codes, y));
       const int64_t step = ms->step;
-      return [this, imgs, gen, n, step] {
+      return [this, imgs, gen, n, step, cx = cx, cy = cy] {
         in_flight_ = false;
         if (gen != generation_) return;
+        if (auto_dims_) dim_x_ = cx, dim_y_ = cy;
         ImageBatch b{imgs->count, imgs->channels, imgs->height, imgs->width, std::move(imgs->pixels)};
         grid_.set(b, n, 1);
         grid_step_ = step;
       };
     });
+  }
+
+  // The two dimensions with the largest mean KL(q(z_h|x) || N(0,1)) over the first 512 test inputs
+  // (for deterministic encoders: the largest variance of mu). Falls back to (dx, dy) without data.
+  static std::pair<int, int> most_active_dims(const ModelSnapshot& ms, const DatasetSplit* data, int dx, int dy) {
+    if (!data || data->test.size() == 0 || ms.model->latent_dim() < 2) return {dx, dy};
+    const int64_t m = std::min<int64_t>(512, data->test.size());
+    Batch b;
+    b.x = data->test.inputs(0, m).to(model_device(*ms.model));
+    if (data->test.has_labels()) b.y = data->test.labels.slice(0, 0, m).to(b.x.device());
+    Posterior q = ms.model->encode(b);
+    torch::Tensor activity = q.logvar.defined() ? kl_standard_normal_per_dim(q.mu, q.logvar).mean(0)
+                                                : q.mu.var(0);
+    auto top = std::get<1>(activity.to(torch::kCPU).topk(2));
+    return {static_cast<int>(top[0].item<int64_t>()), static_cast<int>(top[1].item<int64_t>())};
   }
 
   void draw_vectors(ViewContext& ctx) {
@@ -292,6 +320,7 @@ class ManifoldView : public View {
   int dim_x_ = 0, dim_y_ = 1, n_ = 15, class_ = 0, base_index_ = 0;
   float p_lo_ = 0.05f;
   bool base_from_image_ = false;
+  bool auto_dims_ = true;  // follow the two most active dimensions until the user picks one
   ImageGrid grid_;
   int64_t grid_step_ = 0;
   // 2-D vectors
