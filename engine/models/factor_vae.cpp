@@ -4,6 +4,7 @@
 
 #include "config/json_fields.h"
 #include "core/error.h"
+#include "models/discriminator_optimizer_state.h"
 #include "models/divergence.h"
 #include "nn/backbone.h"
 
@@ -11,16 +12,6 @@ namespace vaelab {
 
 namespace {
 const char* const kPath = "options";
-// Adam's state comes back on the device it was saved from; move it to where the discriminator now lives
-// (a run saved on the GPU and resumed on the CPU, or the reverse).
-void move_adam_state(torch::optim::Adam& adam, const torch::Device& device) {
-  for (auto& entry : adam.state()) {
-    auto& s = static_cast<torch::optim::AdamParamState&>(*entry.second);
-    if (s.exp_avg().defined()) s.exp_avg(s.exp_avg().to(device));
-    if (s.exp_avg_sq().defined()) s.exp_avg_sq(s.exp_avg_sq().to(device));
-    if (s.max_exp_avg_sq().defined()) s.max_exp_avg_sq(s.max_exp_avg_sq().to(device));
-  }
-}
 }
 
 FactorVaeOptions FactorVaeOptions::from_json(const nlohmann::json& j) {
@@ -119,17 +110,11 @@ void FactorVae::after_step(const Batch& batch, const StepInfo& /*info*/, LossTer
 }
 
 void FactorVae::save_extra(torch::serialize::OutputArchive& archive) {
-  torch::serialize::OutputArchive optimizer;
-  disc_optimizer_->save(optimizer);
-  archive.write("discriminator_optimizer", optimizer);
+  save_discriminator_optimizer(archive, *disc_optimizer_);
 }
 
 void FactorVae::load_extra(torch::serialize::InputArchive& archive) {
-  torch::serialize::InputArchive optimizer;
-  if (!archive.try_read("discriminator_optimizer", optimizer))
-    throw Error("factor-vae checkpoint: missing the discriminator optimiser state (\"discriminator_optimizer\")");
-  disc_optimizer_->load(optimizer);
-  move_adam_state(*disc_optimizer_, discriminator_->parameters().front().device());
+  load_discriminator_optimizer(archive, *disc_optimizer_, discriminator_->parameters().front().device(), "factor-vae");
 }
 
 }  // namespace vaelab

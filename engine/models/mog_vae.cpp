@@ -6,21 +6,12 @@
 
 #include "config/json_fields.h"
 #include "core/error.h"
+#include "models/discriminator_optimizer_state.h"
 
 namespace vaelab {
 
 namespace {
 constexpr double kVarianceFloor = 1e-8;
-// Adam's state comes back on the device it was saved from; move it to where the discriminator now lives
-// (a run saved on the GPU and resumed on the CPU, or the reverse).
-void move_adam_state(torch::optim::Adam& adam, const torch::Device& device) {
-  for (auto& entry : adam.state()) {
-    auto& s = static_cast<torch::optim::AdamParamState&>(*entry.second);
-    if (s.exp_avg().defined()) s.exp_avg(s.exp_avg().to(device));
-    if (s.exp_avg_sq().defined()) s.exp_avg_sq(s.exp_avg_sq().to(device));
-    if (s.max_exp_avg_sq().defined()) s.max_exp_avg_sq(s.max_exp_avg_sq().to(device));
-  }
-}
 const char* const kPath = "options";
 }  // namespace
 
@@ -191,17 +182,11 @@ torch::Tensor MogVae::log_likelihood(const Batch& batch, const torch::Tensor& z)
 }
 
 void MogVae::save_extra(torch::serialize::OutputArchive& archive) {
-  torch::serialize::OutputArchive optimizer;
-  disc_optimizer_->save(optimizer);
-  archive.write("discriminator_optimizer", optimizer);
+  save_discriminator_optimizer(archive, *disc_optimizer_);
 }
 
 void MogVae::load_extra(torch::serialize::InputArchive& archive) {
-  torch::serialize::InputArchive optimizer;
-  if (!archive.try_read("discriminator_optimizer", optimizer))
-    throw Error("mog-vae checkpoint: missing the discriminator optimiser state (\"discriminator_optimizer\")");
-  disc_optimizer_->load(optimizer);
-  move_adam_state(*disc_optimizer_, discriminator_->parameters().front().device());
+  load_discriminator_optimizer(archive, *disc_optimizer_, discriminator_->parameters().front().device(), "mog-vae");
 }
 
 }  // namespace vaelab
