@@ -152,3 +152,40 @@ TEST_CASE("The curves view exports SVG, CSV and PNG, and an image view exports n
   CHECK(s.rc == 1);
   CHECK_THAT(s.output, Catch::Contains("cannot write /nonexistent-dir/c.svg"));
 }
+
+TEST_CASE("Space starts and pauses training and Ctrl+S saves the run", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_keys");
+  const std::string png = (dir / "keys.png").string();
+  // The app saves under ./vaelab-runs: run it inside the scratch folder.
+  const std::string cwd = std::filesystem::current_path().string();
+  std::filesystem::current_path(dir);
+  const Shot s = run_gui("--threads 1 " + std::string(kTinyRun) + " --view run --keys space,space,ctrl+s,ctrl+e" +
+                         " --screenshot " + png + " --size 1024x700");
+  std::filesystem::current_path(cwd);
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  CHECK_THAT(s.output, Catch::Contains("key space -> state running"));
+  CHECK_THAT(s.output, Catch::Contains("key space -> state paused"));
+  CHECK_THAT(s.output, Catch::Contains("saved run to vaelab-runs/"));
+  CHECK_THAT(s.output, Catch::Contains("key ctrl+e -> state paused, export dialog open"));
+}
+
+TEST_CASE("Dropping a run folder on the window opens that run", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_drop");
+  const std::string run_dir = (dir / "run").string();
+  const std::string train = std::string(VAELAB_CLI_PATH) +
+                            " train --preset fashion-vae --set dataset.subsample=500 --set architecture.hidden=[32]"
+                            " --set latent=3 --epochs 1 --threads 1 --out " + run_dir + " > /dev/null 2>&1";
+  REQUIRE(std::system(train.c_str()) == 0);
+  const std::string png = (dir / "drop.png").string();
+  const Shot s = run_gui(std::string(kTinyRun) + " --view run --drop " + run_dir + " --screenshot " + png +
+                         " --size 1024x700");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  CHECK_THAT(s.output, Catch::Contains("opened " + run_dir));
+  const Shot bad = run_gui(std::string(kTinyRun) + " --view run --drop " + (dir / "nothing-here").string() +
+                           " --screenshot " + png + " --size 1024x700");
+  CHECK_THAT(bad.output, Catch::Contains("cannot open"));
+}

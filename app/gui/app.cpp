@@ -344,11 +344,12 @@ void App::save_run_async() {
   const std::string dir = "vaelab-runs/" + session_->preset().name + "-" + timestamp();
   std::shared_ptr<Session> s = session_;
   // Session::save_run waits for the training thread between two batches: not on the UI thread.
-  jobs_->run([s, dir]() -> JobRunner::Result {
+  // A failure (unwritable folder, non-finite weights) comes back as an error toast through the job runner.
+  jobs_->run([this, s, dir]() -> JobRunner::Result {
     std::error_code ec;
     fs::create_directories(dir, ec);
     s->save_run(dir);
-    return nullptr;
+    return [this, dir] { toast(ToastKind::Info, "saved run to " + dir + "/"); };
   });
   toast(ToastKind::Info, "saving run to " + dir + "/ (checkpoint.pt, metrics.csv, summary.json)");
 }
@@ -659,6 +660,19 @@ int App::run_screenshot() {
     // Let the trainer publish the final snapshot.
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  // Scripted input (tests): drops go through the drop handler, keys through the GLFW key callback, so both
+  // take the same path as a person's input.
+  for (const auto& path : cl_.drops) {
+    dropped_.push_back(path);
+    frame(false, nullptr);
+  }
+  for (const auto& key : cl_.keys) {
+    std::string error;
+    if (!inject_key(key, error)) {
+      std::fprintf(stderr, "vaelab: --keys: %s\n", error.c_str());
+      return 2;
+    }
+  }
   // Render until the layout has settled and asynchronous results have arrived (at most 120 s).
   const double deadline = now_seconds() + 120.0;
   int quiet = 0;
@@ -705,6 +719,31 @@ int App::run_screenshot() {
     if (errors_after > errors_before) rc = 1;
   }
   return rc;
+}
+
+bool App::inject_key(const std::string& spec, std::string& error) {
+  std::string name = spec;
+  const bool ctrl = name.rfind("ctrl+", 0) == 0;
+  if (ctrl) name = name.substr(5);
+  int key = -1;
+  if (name == "space") key = GLFW_KEY_SPACE;
+  else if (name.size() == 1 && name[0] >= 'a' && name[0] <= 'z') key = GLFW_KEY_A + (name[0] - 'a');
+  if (key < 0) {
+    error = "unknown key '" + spec + "' (space, a-z, ctrl+<letter>)";
+    return false;
+  }
+  const int mods = ctrl ? GLFW_MOD_CONTROL : 0;
+  if (ctrl) ImGui_ImplGlfw_KeyCallback(window_, GLFW_KEY_LEFT_CONTROL, 0, GLFW_PRESS, mods);
+  ImGui_ImplGlfw_KeyCallback(window_, key, 0, GLFW_PRESS, mods);
+  frame(false, nullptr);
+  ImGui_ImplGlfw_KeyCallback(window_, key, 0, GLFW_RELEASE, mods);
+  if (ctrl) ImGui_ImplGlfw_KeyCallback(window_, GLFW_KEY_LEFT_CONTROL, 0, GLFW_RELEASE, 0);
+  frame(false, nullptr);
+  // Let the app report what the key did (tests read this line).
+  const RunState state = session_ ? session_->state() : RunState::Idle;
+  std::printf("key %s -> state %s%s\n", spec.c_str(), to_string(state),
+              ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel) ? ", export dialog open" : "");
+  return true;
 }
 
 int App::run_bench() {

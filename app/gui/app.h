@@ -64,6 +64,8 @@ class App {
 
   int run_interactive();
   int run_screenshot();
+  // Presses one key ("space", "a".."z", "ctrl+s") through the GLFW key callback and renders two frames.
+  bool inject_key(const std::string& spec, std::string& error);
   int run_bench();
 
   CommandLine cl_;

@@ -24,6 +24,9 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code)
   app.add_option("--ui-scale", out.ui_scale, "UI scale for HiDPI screens (e.g. 1.5)");
   app.add_flag("--bench", out.bench, "measure UI frame time and slider latency while training, then exit");
   app.add_option("--bench-seconds", out.bench_seconds, "how long --bench measures");
+  app.add_option("--drop", out.drops, "with --screenshot: open PATH as if it were dropped on the window");
+  app.add_option("--keys", out.keys, "with --screenshot: press these keys first (space, ctrl+s, ctrl+e)")
+      ->delimiter(',');
   app.add_option("--threads", out.torch_threads, "torch CPU threads for training (0: default)");
   try {
     app.parse(argc, argv);

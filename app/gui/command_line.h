@@ -23,6 +23,8 @@ struct CommandLine {
   std::string screenshot;              // --screenshot FILE.png
   std::vector<std::string> compare;    // --compare PATH: other runs overlaid on the curves view
   std::vector<std::string> exports;    // --export FILE.{png,svg,csv}: the view's own export, after the screenshot
+  std::vector<std::string> drops;      // --drop PATH: as if PATH were dropped on the window (headless tests)
+  std::vector<std::string> keys;       // --keys space,ctrl+s: keys pressed after training (headless tests)
   int width = 1600, height = 1000;     // --size WxH
   float ui_scale = 0;                  // --ui-scale (0: from imgui.ini or the monitor's content scale)
   bool bench = false;
