@@ -1,49 +1,10 @@
 #include "gl/point_renderer.h"
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace vaelab {
 namespace gui {
 
 namespace {
-
-// Where the GLSL lives: $VAELAB_SHADERS when set, else the source tree's shaders/ (build-time path).
-std::string shader_path(const std::string& file) {
-  const char* env = std::getenv("VAELAB_SHADERS");
-  std::string dir = env && *env ? env : VAELAB_SOURCE_SHADERS;
-  return dir + "/" + file;
-}
-
-bool read_text(const std::string& path, std::string& text, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot read shader " + path;
-    return false;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  text = ss.str();
-  return true;
-}
-
-GLuint compile(GLenum kind, const std::string& source, const std::string& name, std::string& error) {
-  GLuint shader = glCreateShader(kind);
-  const char* src = source.c_str();
-  glShaderSource(shader, 1, &src, nullptr);
-  glCompileShader(shader);
-  GLint ok = 0;
-  glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    char log[1024] = {0};
-    glGetShaderInfoLog(shader, sizeof(log) - 1, nullptr, log);
-    error = name + ": " + log;
-    glDeleteShader(shader);
-    return 0;
-  }
-  return shader;
-}
 
 // Saves the GL state render() changes and restores it on scope exit.
 struct GlStateGuard {
@@ -82,7 +43,6 @@ PointRenderer::~PointRenderer() {
   if (vbo_xy_) glDeleteBuffers(1, &vbo_xy_);
   if (vbo_rgba_) glDeleteBuffers(1, &vbo_rgba_);
   if (vao_) glDeleteVertexArrays(1, &vao_);
-  if (program_) glDeleteProgram(program_);
   if (color_) glDeleteTextures(1, &color_);
   if (fbo_) glDeleteFramebuffers(1, &fbo_);
 }
@@ -95,43 +55,17 @@ void PointRenderer::set_points(std::vector<float> xy, std::vector<uint8_t> rgba)
 }
 
 bool PointRenderer::ensure_program(std::string& error) {
-  if (program_) return true;
+  if (program_.valid()) return true;
   if (!program_error_.empty()) {
     error = program_error_;
     return false;
   }
-  std::string vs_text, fs_text;
-  if (!read_text(shader_path("points.vert"), vs_text, program_error_) ||
-      !read_text(shader_path("points.frag"), fs_text, program_error_)) {
+  if (!program_.load("points.vert", "points.frag", program_error_)) {
     error = program_error_;
     return false;
   }
-  GLuint vs = compile(GL_VERTEX_SHADER, vs_text, "points.vert", program_error_);
-  GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, fs_text, "points.frag", program_error_) : 0;
-  if (!vs || !fs) {
-    if (vs) glDeleteShader(vs);
-    error = program_error_;
-    return false;
-  }
-  GLuint program = glCreateProgram();
-  glAttachShader(program, vs);
-  glAttachShader(program, fs);
-  glLinkProgram(program);
-  glDeleteShader(vs);
-  glDeleteShader(fs);
-  GLint ok = 0;
-  glGetProgramiv(program, GL_LINK_STATUS, &ok);
-  if (!ok) {
-    char log[1024] = {0};
-    glGetProgramInfoLog(program, sizeof(log) - 1, nullptr, log);
-    program_error_ = std::string("points shader link: ") + log;
-    glDeleteProgram(program);
-    error = program_error_;
-    return false;
-  }
-  program_ = program;
-  loc_box_ = glGetUniformLocation(program_, "u_box");
-  loc_size_ = glGetUniformLocation(program_, "u_point_size");
+  loc_box_ = program_.uniform("u_box");
+  loc_size_ = program_.uniform("u_point_size");
   glGenVertexArrays(1, &vao_);
   glGenBuffers(1, &vbo_xy_);
   glGenBuffers(1, &vbo_rgba_);
@@ -190,7 +124,7 @@ bool PointRenderer::render(int width, int height, double x0, double y0, double x
   glEnable(GL_BLEND);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
   glEnable(GL_PROGRAM_POINT_SIZE);
-  glUseProgram(program_);
+  glUseProgram(program_.id());
   if (x1 == x0) x1 = x0 + 1;
   if (y1 == y0) y1 = y0 + 1;
   glUniform4f(loc_box_, static_cast<float>(x0), static_cast<float>(y0), static_cast<float>(x1), static_cast<float>(y1));

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gl/shader.h"
 #include "views/view.h"
 
 namespace vaelab {
@@ -48,7 +49,8 @@ class PointRenderer {
   std::vector<float> xy_;
   std::vector<uint8_t> rgba_;
   bool dirty_ = false;
-  GLuint program_ = 0, vao_ = 0, vbo_xy_ = 0, vbo_rgba_ = 0;
+  ShaderProgram program_;
+  GLuint vao_ = 0, vbo_xy_ = 0, vbo_rgba_ = 0;
   GLuint fbo_ = 0, color_ = 0;
   GLint loc_box_ = -1, loc_size_ = -1;
   int width_ = 0, height_ = 0;
