@@ -36,6 +36,7 @@
 #include "session/session.h"
 #include "views/view.h"
 #include "widgets/plot.h"
+#include "text_file.h"
 
 namespace vaelab {
 namespace gui {
@@ -623,34 +624,26 @@ bool ClustersView::export_csv(const std::string& path, std::string& error) {
     error = "clusters: nothing to export yet (the evaluation set is still being encoded)";
     return false;
   }
-  std::ofstream out(path);
-  if (!out) {
-    error = "cannot write " + path;
-    return false;
-  }
-  const auto& codes = encoded_->codes;
-  const bool km = kmeans_.assignments.defined() && kmeans_.assignments.size(0) == codes.size();
-  const bool vade = encoded_->vade_cluster.defined();
-  // Raw pointers: item() per value would take seconds for 70k rows on the UI thread.
-  auto index = codes.index.contiguous();
-  auto labels = codes.labels.defined() ? codes.labels.contiguous() : torch::Tensor();
-  auto assign = km ? kmeans_.assignments.contiguous() : torch::Tensor();
-  auto vc = vade ? encoded_->vade_cluster.contiguous() : torch::Tensor();
-  out << "row,label," << (km ? "kmeans," : "") << (vade ? "vade," : "") << "x,y\n";
-  for (size_t i = 0; i < rows_.size(); ++i) {
-    const int64_t r = rows_[i];
-    out << index.data_ptr<int64_t>()[r] << ',';
-    if (labels.defined()) out << labels.data_ptr<int64_t>()[r];
-    out << ',';
-    if (km) out << assign.data_ptr<int64_t>()[r] << ',';
-    if (vade) out << vc.data_ptr<int64_t>()[r] << ',';
-    out << xy_[2 * i] << ',' << xy_[2 * i + 1] << '\n';
-  }
-  if (!out) {
-    error = "error while writing " + path;
-    return false;
-  }
-  return true;
+  return write_text_file(path, [&](std::ostream& out) {
+    const auto& codes = encoded_->codes;
+    const bool km = kmeans_.assignments.defined() && kmeans_.assignments.size(0) == codes.size();
+    const bool vade = encoded_->vade_cluster.defined();
+    // Raw pointers: item() per value would take seconds for 70k rows on the UI thread.
+    auto index = codes.index.contiguous();
+    auto labels = codes.labels.defined() ? codes.labels.contiguous() : torch::Tensor();
+    auto assign = km ? kmeans_.assignments.contiguous() : torch::Tensor();
+    auto vc = vade ? encoded_->vade_cluster.contiguous() : torch::Tensor();
+    out << "row,label," << (km ? "kmeans," : "") << (vade ? "vade," : "") << "x,y\n";
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      const int64_t r = rows_[i];
+      out << index.data_ptr<int64_t>()[r] << ',';
+      if (labels.defined()) out << labels.data_ptr<int64_t>()[r];
+      out << ',';
+      if (km) out << assign.data_ptr<int64_t>()[r] << ',';
+      if (vade) out << vc.data_ptr<int64_t>()[r] << ',';
+      out << xy_[2 * i] << ',' << xy_[2 * i + 1] << '\n';
+    }
+  }, error);
 }
 
 }  // namespace

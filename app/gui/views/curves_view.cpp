@@ -15,6 +15,7 @@
 #include "train/checkpoint.h"
 #include "views/view.h"
 #include "widgets/plot.h"
+#include "widgets/tooltip.h"
 
 namespace vaelab {
 namespace gui {
@@ -236,10 +237,6 @@ class CurvesView : public View {
   bool export_csv(const std::string& path, std::string& error) override { return plot_.export_csv(path, error); }
 
  private:
-  static void tip(const char* text) {
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
-  }
-
   void rebuild(ViewContext& ctx) {
     last_ctx_ = ctx;
     last_ctx_valid_ = true;

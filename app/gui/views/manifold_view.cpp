@@ -21,6 +21,7 @@
 #include "widgets/histogram2d.h"
 #include "widgets/image_grid.h"
 #include "widgets/plot.h"
+#include "widgets/tooltip.h"
 
 namespace vaelab {
 namespace gui {
@@ -28,9 +29,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void tip(const char* text) {
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
-}
 
 class ManifoldView : public View {
  public:

@@ -29,6 +29,7 @@
 #include "views/view.h"
 #include "widgets/colormap.h"
 #include "widgets/plot.h"
+#include "text_file.h"
 
 namespace vaelab {
 namespace gui {
@@ -346,21 +347,13 @@ bool ResidualsView::export_csv(const std::string& path, std::string& error) {
     error = "residuals: nothing to export yet";
     return false;
   }
-  std::ofstream out(path);
-  if (!out) {
-    error = "cannot write " + path;
-    return false;
-  }
-  const auto& r = *result_;
-  const auto density = zero_mean_mixture_density(r.histogram.centers, r.maps.noise_weights, r.maps.noise_variances);
-  out << "bin_center,histogram_density,noise_density\n";
-  for (size_t b = 0; b < r.histogram.centers.size(); ++b)
-    out << r.histogram.centers[b] << ',' << r.histogram.density[b] << ',' << density[b] << '\n';
-  if (!out) {
-    error = "error while writing " + path;
-    return false;
-  }
-  return true;
+  return write_text_file(path, [&](std::ostream& out) {
+    const auto& r = *result_;
+    const auto density = zero_mean_mixture_density(r.histogram.centers, r.maps.noise_weights, r.maps.noise_variances);
+    out << "bin_center,histogram_density,noise_density\n";
+    for (size_t b = 0; b < r.histogram.centers.size(); ++b)
+      out << r.histogram.centers[b] << ',' << r.histogram.density[b] << ',' << density[b] << '\n';
+  }, error);
 }
 
 }  // namespace

@@ -12,14 +12,12 @@
 #include "job_runner.h"
 #include "png_file.h"
 #include "session/session.h"
+#include "widgets/tooltip.h"
 
 namespace vaelab {
 namespace gui {
 namespace {
 
-void tip(const char* text) {
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
-}
 
 // Standard-normal draws from our own generator: the GUI must not consume torch's global random stream,
 // which the trainer's seeded run depends on.

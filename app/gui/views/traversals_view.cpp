@@ -29,6 +29,7 @@
 #include "png_file.h"
 #include "session/session.h"
 #include "views/view.h"
+#include "text_file.h"
 
 namespace vaelab {
 namespace gui {
@@ -446,28 +447,20 @@ bool TraversalsView::export_csv(const std::string& path, std::string& error) {
     error = "traversals: nothing to export yet";
     return false;
   }
-  std::ofstream out(path);
-  if (!out) {
-    error = "cannot write " + path;
-    return false;
-  }
-  const auto& ind = result_->indicators;
-  out << "dim,mutual_information,mean_posterior_variance,qstar_variance,traversal_rank\n";
-  for (int64_t h = 0; h < ind.latent; ++h) {
-    auto it = std::find(result_->dims.begin(), result_->dims.end(), h);
-    const auto at = [](const std::vector<double>& v, int64_t i) {
-      return i < static_cast<int64_t>(v.size()) ? v[static_cast<size_t>(i)] : NAN;
-    };
-    out << h << ',' << at(ind.mutual_information_per_dim, h) << ',' << at(ind.mean_posterior_variance, h) << ','
-        << at(ind.qstar_variance, h) << ',';
-    if (it != result_->dims.end()) out << (it - result_->dims.begin());
-    out << '\n';
-  }
-  if (!out) {
-    error = "error while writing " + path;
-    return false;
-  }
-  return true;
+  return write_text_file(path, [&](std::ostream& out) {
+    const auto& ind = result_->indicators;
+    out << "dim,mutual_information,mean_posterior_variance,qstar_variance,traversal_rank\n";
+    for (int64_t h = 0; h < ind.latent; ++h) {
+      auto it = std::find(result_->dims.begin(), result_->dims.end(), h);
+      const auto at = [](const std::vector<double>& v, int64_t i) {
+        return i < static_cast<int64_t>(v.size()) ? v[static_cast<size_t>(i)] : NAN;
+      };
+      out << h << ',' << at(ind.mutual_information_per_dim, h) << ',' << at(ind.mean_posterior_variance, h) << ','
+          << at(ind.qstar_variance, h) << ',';
+      if (it != result_->dims.end()) out << (it - result_->dims.begin());
+      out << '\n';
+    }
+  }, error);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "widgets/axis_ticks.h"
 #include "png_file.h"
+#include "text_file.h"
 
 // [SECTION] palette and transforms
 // [SECTION] data
@@ -479,136 +480,118 @@ std::string svg_color(ImU32 c) {
 }  // namespace
 
 bool Plot::export_svg(const std::string& path, std::string& error) const {
-  std::ofstream f(path);
-  if (!f) {
-    error = "cannot write " + path;
-    return false;
-  }
-  const double W = 800, H = 500, l = 70, r = has_heatmap_ ? 90 : 20, t = 40, b = 50;
-  const double pw = W - l - r, ph = H - t - b;
-  const Limits& L = limits_;
-  auto X = [&](double v) { return l + (to_axis_x(v) - L.x0) / (L.x1 - L.x0) * pw; };
-  auto Y = [&](double v) { return t + ph - (to_axis_y(v) - L.y0) / (L.y1 - L.y0) * ph; };
-  f << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H
-    << "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  f << "<defs><clipPath id=\"area\"><rect x=\"" << l << "\" y=\"" << t << "\" width=\"" << pw
-    << "\" height=\"" << ph << "\"/></clipPath></defs>\n";
-  if (!title.empty())
-    f << "<text x=\"" << l + pw / 2 << "\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">"
-      << svg_escape(title) << "</text>\n";
-  auto xt = log_x ? log_ticks(std::pow(10, L.x0), std::pow(10, L.x1)) : linear_ticks(L.x0, L.x1);
-  auto yt = log_y ? log_ticks(std::pow(10, L.y0), std::pow(10, L.y1)) : linear_ticks(L.y0, L.y1);
-  for (const auto& k : xt) {
-    const double x = l + ((log_x ? std::log10(k.value) : k.value) - L.x0) / (L.x1 - L.x0) * pw;
-    f << "<line x1=\"" << x << "\" y1=\"" << t << "\" x2=\"" << x << "\" y2=\"" << t + ph
-      << "\" stroke=\"#ddd\"/><text x=\"" << x << "\" y=\"" << t + ph + 16 << "\" text-anchor=\"middle\">"
-      << svg_escape(k.label) << "</text>\n";
-  }
-  for (const auto& k : yt) {
-    const double y = t + ph - ((log_y ? std::log10(k.value) : k.value) - L.y0) / (L.y1 - L.y0) * ph;
-    f << "<line x1=\"" << l << "\" y1=\"" << y << "\" x2=\"" << l + pw << "\" y2=\"" << y
-      << "\" stroke=\"#ddd\"/><text x=\"" << l - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">"
-      << svg_escape(k.label) << "</text>\n";
-  }
-  if (!x_label.empty())
-    f << "<text x=\"" << l + pw / 2 << "\" y=\"" << H - 10 << "\" text-anchor=\"middle\">" << svg_escape(x_label)
-      << "</text>\n";
-  if (!y_label.empty())
-    f << "<text transform=\"translate(16," << t + ph / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
-      << svg_escape(y_label) << "</text>\n";
-  f << "<g clip-path=\"url(#area)\">\n";
-  if (has_heatmap_) {
-    const double cw = (heatmap_.x1 - heatmap_.x0) / heatmap_.cols, ch = (heatmap_.y1 - heatmap_.y0) / heatmap_.rows;
-    const double span = heat_hi_ > heat_lo_ ? heat_hi_ - heat_lo_ : 1;
-    for (int rr = 0; rr < heatmap_.rows; ++rr) {
-      for (int c = 0; c < heatmap_.cols; ++c) {
-        const float v = heatmap_.values[static_cast<size_t>(rr) * heatmap_.cols + c];
-        const auto rgb = colormap_rgb(heatmap_.colormap, (v - heat_lo_) / span);
-        const double xa = X(heatmap_.x0 + c * cw), xb = X(heatmap_.x0 + (c + 1) * cw);
-        const double ya = Y(heatmap_.y0 + (rr + 1) * ch), yb = Y(heatmap_.y0 + rr * ch);
-        f << "<rect x=\"" << xa << "\" y=\"" << ya << "\" width=\"" << (xb - xa + 0.3) << "\" height=\""
-          << (yb - ya + 0.3) << "\" fill=\"" << svg_color(IM_COL32(rgb[0], rgb[1], rgb[2], 255)) << "\"/>\n";
+  return write_text_file(path, [&](std::ostream& f) {
+    const double W = 800, H = 500, l = 70, r = has_heatmap_ ? 90 : 20, t = 40, b = 50;
+    const double pw = W - l - r, ph = H - t - b;
+    const Limits& L = limits_;
+    auto X = [&](double v) { return l + (to_axis_x(v) - L.x0) / (L.x1 - L.x0) * pw; };
+    auto Y = [&](double v) { return t + ph - (to_axis_y(v) - L.y0) / (L.y1 - L.y0) * ph; };
+    f << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H
+      << "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    f << "<defs><clipPath id=\"area\"><rect x=\"" << l << "\" y=\"" << t << "\" width=\"" << pw
+      << "\" height=\"" << ph << "\"/></clipPath></defs>\n";
+    if (!title.empty())
+      f << "<text x=\"" << l + pw / 2 << "\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">"
+        << svg_escape(title) << "</text>\n";
+    auto xt = log_x ? log_ticks(std::pow(10, L.x0), std::pow(10, L.x1)) : linear_ticks(L.x0, L.x1);
+    auto yt = log_y ? log_ticks(std::pow(10, L.y0), std::pow(10, L.y1)) : linear_ticks(L.y0, L.y1);
+    for (const auto& k : xt) {
+      const double x = l + ((log_x ? std::log10(k.value) : k.value) - L.x0) / (L.x1 - L.x0) * pw;
+      f << "<line x1=\"" << x << "\" y1=\"" << t << "\" x2=\"" << x << "\" y2=\"" << t + ph
+        << "\" stroke=\"#ddd\"/><text x=\"" << x << "\" y=\"" << t + ph + 16 << "\" text-anchor=\"middle\">"
+        << svg_escape(k.label) << "</text>\n";
+    }
+    for (const auto& k : yt) {
+      const double y = t + ph - ((log_y ? std::log10(k.value) : k.value) - L.y0) / (L.y1 - L.y0) * ph;
+      f << "<line x1=\"" << l << "\" y1=\"" << y << "\" x2=\"" << l + pw << "\" y2=\"" << y
+        << "\" stroke=\"#ddd\"/><text x=\"" << l - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">"
+        << svg_escape(k.label) << "</text>\n";
+    }
+    if (!x_label.empty())
+      f << "<text x=\"" << l + pw / 2 << "\" y=\"" << H - 10 << "\" text-anchor=\"middle\">" << svg_escape(x_label)
+        << "</text>\n";
+    if (!y_label.empty())
+      f << "<text transform=\"translate(16," << t + ph / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
+        << svg_escape(y_label) << "</text>\n";
+    f << "<g clip-path=\"url(#area)\">\n";
+    if (has_heatmap_) {
+      const double cw = (heatmap_.x1 - heatmap_.x0) / heatmap_.cols, ch = (heatmap_.y1 - heatmap_.y0) / heatmap_.rows;
+      const double span = heat_hi_ > heat_lo_ ? heat_hi_ - heat_lo_ : 1;
+      for (int rr = 0; rr < heatmap_.rows; ++rr) {
+        for (int c = 0; c < heatmap_.cols; ++c) {
+          const float v = heatmap_.values[static_cast<size_t>(rr) * heatmap_.cols + c];
+          const auto rgb = colormap_rgb(heatmap_.colormap, (v - heat_lo_) / span);
+          const double xa = X(heatmap_.x0 + c * cw), xb = X(heatmap_.x0 + (c + 1) * cw);
+          const double ya = Y(heatmap_.y0 + (rr + 1) * ch), yb = Y(heatmap_.y0 + rr * ch);
+          f << "<rect x=\"" << xa << "\" y=\"" << ya << "\" width=\"" << (xb - xa + 0.3) << "\" height=\""
+            << (yb - ya + 0.3) << "\" fill=\"" << svg_color(IM_COL32(rgb[0], rgb[1], rgb[2], 255)) << "\"/>\n";
+        }
       }
     }
-  }
-  for (const auto& s : series_) {
-    if (!series_visible(s.name)) continue;
-    const size_t n = std::min(s.x.size(), s.y.size());
-    if (s.kind == SeriesKind::Scatter) {
-      f << "<g fill=\"" << svg_color(s.color) << "\">\n";
-      for (size_t i = 0; i < n; ++i)
-        if (std::isfinite(s.x[i]) && std::isfinite(s.y[i]))
-          f << "<circle cx=\"" << X(s.x[i]) << "\" cy=\"" << Y(s.y[i]) << "\" r=\"" << s.size << "\"/>\n";
-      f << "</g>\n";
-    } else {
-      f << "<polyline fill=\"none\" stroke=\"" << svg_color(s.color) << "\" stroke-width=\"1.5\""
-        << (s.dashed ? " stroke-dasharray=\"5,3\"" : "") << " points=\"";
-      for (size_t i = 0; i < n; ++i)
-        if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) f << X(s.x[i]) << ',' << Y(s.y[i]) << ' ';
-      f << "\"/>\n";
+    for (const auto& s : series_) {
+      if (!series_visible(s.name)) continue;
+      const size_t n = std::min(s.x.size(), s.y.size());
+      if (s.kind == SeriesKind::Scatter) {
+        f << "<g fill=\"" << svg_color(s.color) << "\">\n";
+        for (size_t i = 0; i < n; ++i)
+          if (std::isfinite(s.x[i]) && std::isfinite(s.y[i]))
+            f << "<circle cx=\"" << X(s.x[i]) << "\" cy=\"" << Y(s.y[i]) << "\" r=\"" << s.size << "\"/>\n";
+        f << "</g>\n";
+      } else {
+        f << "<polyline fill=\"none\" stroke=\"" << svg_color(s.color) << "\" stroke-width=\"1.5\""
+          << (s.dashed ? " stroke-dasharray=\"5,3\"" : "") << " points=\"";
+        for (size_t i = 0; i < n; ++i)
+          if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) f << X(s.x[i]) << ',' << Y(s.y[i]) << ' ';
+        f << "\"/>\n";
+      }
     }
-  }
-  f << "</g>\n<rect x=\"" << l << "\" y=\"" << t << "\" width=\"" << pw << "\" height=\"" << ph
-    << "\" fill=\"none\" stroke=\"#333\"/>\n";
-  // Legend.
-  double ly = t + 14;
-  for (const auto& s : series_) {
-    if (!series_visible(s.name)) continue;
-    f << "<rect x=\"" << l + pw - 150 << "\" y=\"" << ly - 9 << "\" width=\"10\" height=\"10\" fill=\""
-      << svg_color(s.color) << "\"/><text x=\"" << l + pw - 135 << "\" y=\"" << ly << "\">" << svg_escape(s.name)
-      << "</text>\n";
-    ly += 16;
-  }
-  if (has_heatmap_) {
-    const double bx = l + pw + 12;
-    for (int i = 0; i < 32; ++i) {
-      const auto rgb = colormap_rgb(heatmap_.colormap, (i + 0.5) / 32);
-      f << "<rect x=\"" << bx << "\" y=\"" << t + ph - ph * (i + 1) / 32 << "\" width=\"14\" height=\""
-        << ph / 32 + 0.3 << "\" fill=\"" << svg_color(IM_COL32(rgb[0], rgb[1], rgb[2], 255)) << "\"/>\n";
+    f << "</g>\n<rect x=\"" << l << "\" y=\"" << t << "\" width=\"" << pw << "\" height=\"" << ph
+      << "\" fill=\"none\" stroke=\"#333\"/>\n";
+    // Legend.
+    double ly = t + 14;
+    for (const auto& s : series_) {
+      if (!series_visible(s.name)) continue;
+      f << "<rect x=\"" << l + pw - 150 << "\" y=\"" << ly - 9 << "\" width=\"10\" height=\"10\" fill=\""
+        << svg_color(s.color) << "\"/><text x=\"" << l + pw - 135 << "\" y=\"" << ly << "\">" << svg_escape(s.name)
+        << "</text>\n";
+      ly += 16;
     }
-    for (const auto& k : linear_ticks(heat_lo_, heat_hi_, 5)) {
-      const double y = t + ph - (k.value - heat_lo_) / (heat_hi_ - heat_lo_) * ph;
-      f << "<text x=\"" << bx + 18 << "\" y=\"" << y + 4 << "\">" << svg_escape(k.label) << "</text>\n";
+    if (has_heatmap_) {
+      const double bx = l + pw + 12;
+      for (int i = 0; i < 32; ++i) {
+        const auto rgb = colormap_rgb(heatmap_.colormap, (i + 0.5) / 32);
+        f << "<rect x=\"" << bx << "\" y=\"" << t + ph - ph * (i + 1) / 32 << "\" width=\"14\" height=\""
+          << ph / 32 + 0.3 << "\" fill=\"" << svg_color(IM_COL32(rgb[0], rgb[1], rgb[2], 255)) << "\"/>\n";
+      }
+      for (const auto& k : linear_ticks(heat_lo_, heat_hi_, 5)) {
+        const double y = t + ph - (k.value - heat_lo_) / (heat_hi_ - heat_lo_) * ph;
+        f << "<text x=\"" << bx + 18 << "\" y=\"" << y + 4 << "\">" << svg_escape(k.label) << "</text>\n";
+      }
     }
-  }
-  f << "</svg>\n";
-  f.close();
-  if (!f) {
-    error = "error while writing " + path;
-    return false;
-  }
-  return true;
+    f << "</svg>\n";
+  }, error);
 }
 
 bool Plot::export_csv(const std::string& path, std::string& error) const {
-  std::ofstream f(path);
-  if (!f) {
-    error = "cannot write " + path;
-    return false;
-  }
-  f.precision(9);
-  // Long format: one row per point, so series of different lengths share one table.
-  f << "series,x,y\n";
-  for (const auto& s : series_) {
-    const size_t n = std::min(s.x.size(), s.y.size());
-    std::string name = s.name;
-    std::replace(name.begin(), name.end(), ',', ';');
-    for (size_t i = 0; i < n; ++i) f << name << ',' << s.x[i] << ',' << s.y[i] << '\n';
-  }
-  if (has_heatmap_) {
-    const double cw = (heatmap_.x1 - heatmap_.x0) / heatmap_.cols, ch = (heatmap_.y1 - heatmap_.y0) / heatmap_.rows;
-    f << "\nheatmap,x_center,y_center,value\n";
-    for (int r = 0; r < heatmap_.rows; ++r)
-      for (int c = 0; c < heatmap_.cols; ++c)
-        f << heatmap_.name << ',' << heatmap_.x0 + (c + 0.5) * cw << ',' << heatmap_.y0 + (r + 0.5) * ch << ','
-          << heatmap_.values[static_cast<size_t>(r) * heatmap_.cols + c] << '\n';
-  }
-  f.close();
-  if (!f) {
-    error = "error while writing " + path;
-    return false;
-  }
-  return true;
+  return write_text_file(path, [&](std::ostream& f) {
+    f.precision(9);
+    // Long format: one row per point, so series of different lengths share one table.
+    f << "series,x,y\n";
+    for (const auto& s : series_) {
+      const size_t n = std::min(s.x.size(), s.y.size());
+      std::string name = s.name;
+      std::replace(name.begin(), name.end(), ',', ';');
+      for (size_t i = 0; i < n; ++i) f << name << ',' << s.x[i] << ',' << s.y[i] << '\n';
+    }
+    if (has_heatmap_) {
+      const double cw = (heatmap_.x1 - heatmap_.x0) / heatmap_.cols, ch = (heatmap_.y1 - heatmap_.y0) / heatmap_.rows;
+      f << "\nheatmap,x_center,y_center,value\n";
+      for (int r = 0; r < heatmap_.rows; ++r)
+        for (int c = 0; c < heatmap_.cols; ++c)
+          f << heatmap_.name << ',' << heatmap_.x0 + (c + 0.5) * cw << ',' << heatmap_.y0 + (r + 0.5) * ch << ','
+            << heatmap_.values[static_cast<size_t>(r) * heatmap_.cols + c] << '\n';
+    }
+  }, error);
 }
 
 bool Plot::export_png(ViewContext& ctx, const std::string& path, float scale, std::string& error) {
