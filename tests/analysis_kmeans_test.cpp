@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <limits>
 #include <set>
 
 #include "analysis/kmeans.h"
@@ -75,4 +77,18 @@ TEST_CASE("k-means rejects k outside 1..N and non-matrix input", "[fast][analysi
   CHECK_THROWS_WITH(kmeans(x, 6, 0), Catch::Contains("k must be in [1, 5]"));
   CHECK_THROWS_WITH(kmeans(x, 0, 0), Catch::Contains("k must be in"));
   CHECK_THROWS_AS(kmeans(torch::randn({5}), 2, 0), Error);
+}
+
+TEST_CASE("k-means restarts keep the run of lowest inertia", "[fast][analysis]") {
+  torch::manual_seed(13);
+  // Many blobs of unequal spacing: single k-means++ runs often merge two blobs and split another.
+  auto blobs = make_blobs(12, 60, 2, 6.0, 0.6);
+  const int64_t restarts = 8;
+  double lowest = std::numeric_limits<double>::infinity();
+  for (int64_t r = 0; r < restarts; ++r) lowest = std::min(lowest, kmeans(blobs.x, 12, 100 + r).inertia);
+  const auto best = kmeans_best_of(blobs.x, 12, 100, restarts);
+  CHECK(best.inertia == Approx(lowest).epsilon(1e-12));
+  CHECK(best.inertia <= kmeans(blobs.x, 12, 100).inertia);
+  CHECK(torch::equal(kmeans_best_of(blobs.x, 12, 100, 1).assignments, kmeans(blobs.x, 12, 100).assignments));
+  CHECK_THROWS_WITH(kmeans_best_of(blobs.x, 12, 100, 0), Catch::Contains("restarts must be at least 1"));
 }

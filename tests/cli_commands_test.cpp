@@ -231,3 +231,31 @@ TEST_CASE("bad input ends with one error line and status 1, never a crash", "[fa
     require_one_line_error(run_cli(dir, ""));
   }
 }
+
+TEST_CASE("compare --pixel-kmeans adds a k-means-on-inputs baseline row next to the runs", "[fast][cli]") {
+  const fs::path dir = vaelab::test::scratch_dir("cli_compare_pixels");
+  REQUIRE(train_tiny(dir).status == 0);
+  const CliResult r = run_cli(dir, "compare --runs run --pixel-kmeans --out cmp --threads 1");
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("k-means on pixels") != std::string::npos);
+  const auto rows = nlohmann::json::parse(read_text(dir / "cmp" / "compare.json"));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0]["name"] == "run");
+  CHECK(rows[1]["name"] == "k-means on pixels");
+  CHECK(rows[1]["dataset"] == "toy-gmm5");
+  // The 2-D mixture's five components are well separated: k-means on the inputs finds most of them,
+  // far above the 1/5 of chance.
+  CHECK(rows[1]["cluster_acc"].get<double>() > 0.6);
+  CHECK(rows[1]["cluster_acc"].get<double>() <= 1.0);
+  CHECK(rows[0].contains("cluster_acc"));  // the VAE + GMM row on the same inputs
+  CHECK(rows[0]["evaluated_on"].get<std::string>().find("/test") != std::string::npos);
+
+  // --split train scores the training view (the clustering papers' protocol) for every row.
+  const CliResult t = run_cli(dir, "compare --runs run --pixel-kmeans --split train --out cmp2 --threads 1");
+  REQUIRE(t.status == 0);
+  const auto train_rows = nlohmann::json::parse(read_text(dir / "cmp2" / "compare.json"));
+  REQUIRE(train_rows.size() == 2);
+  for (const auto& row : train_rows) CHECK(row["evaluated_on"].get<std::string>().find("/train") != std::string::npos);
+  require_one_line_error(run_cli(dir, "compare --runs run --split validation --threads 1"));
+}

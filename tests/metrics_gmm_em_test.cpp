@@ -86,3 +86,21 @@ TEST_CASE("GMM EM rejects labels out of range with a message", "[fast][metrics]"
   CHECK_THROWS_WITH(fit_gaussian_mixture(x, torch::tensor({0, 1}, torch::kLong), 2),
                     Catch::Contains("one label per row"));
 }
+
+TEST_CASE("GMM with zero EM iterations is one Gaussian per labelled group", "[fast][metrics]") {
+  const auto d = three_clusters(900);
+  vaelab::GmmOptions o;
+  o.max_iter = 0;
+  o.variance_floor = 0.0;
+  const auto g = fit_gaussian_mixture(d.x, d.labels, 3, o);
+  CHECK(g.iterations == 0);
+  for (int64_t k = 0; k < 3; ++k) {
+    const auto rows = d.x.index_select(0, d.labels.eq(k).nonzero().squeeze(1));
+    CHECK(g.weights[k].item<double>() == Approx(rows.size(0) / 900.0).epsilon(1e-9));
+    CHECK(torch::allclose(g.means[k], rows.mean(0), 1e-9, 1e-9));
+    CHECK(torch::allclose(g.variances[k], rows.var(0, /*unbiased=*/false), 1e-9, 1e-9));
+  }
+  CHECK(std::isfinite(g.mean_log_likelihood));
+  o.max_iter = -1;
+  CHECK_THROWS_AS(fit_gaussian_mixture(d.x, d.labels, 3, o), vaelab::Error);
+}

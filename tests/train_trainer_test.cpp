@@ -12,6 +12,7 @@
 #include "config/preset.h"
 #include "core/device.h"
 #include "core/error.h"
+#include "models/vade.h"
 #include "train/trainer.h"
 
 using namespace vaelab;
@@ -303,4 +304,45 @@ TEST_CASE("Asking for CUDA without a GPU is an error, auto falls back to the CPU
     CHECK_THROWS_WITH(resolve_device("cuda"), Catch::Contains("cuda"));
   }
   CHECK_THROWS_WITH(resolve_device("gpu"), Catch::Contains("auto, cpu, cuda"));
+}
+
+TEST_CASE("stop() returns within a second even inside a long step (VaDE's t-SNE prior fit)", "[fast][train]") {
+  // 30 pre-training steps, then the first VaDE step maps 3000 codes with t-SNE (seconds): stop() lands
+  // inside that step and must not wait for it; the step is dropped whole.
+  Preset p = Preset::from_json({{"name", "tiny-vade"},
+                                {"variant", "vade"},
+                                {"dataset", {{"name", "synthetic"}}},
+                                {"latent", 2},
+                                {"architecture", {{"type", "mlp"}, {"hidden", {16}}}},
+                                {"likelihood", {{"type", "gaussian"}}},
+                                {"options", {{"clusters", 3}, {"pretrain_epochs", 1}, {"init", "tsne"},
+                                             {"init_samples", 3000}, {"init_em_iterations", 0}}},
+                                {"optimizer", {{"type", "adam"}, {"lr", 1e-3}}},
+                                {"batch_size", 100},
+                                {"epochs", 3},
+                                {"seed", 5},
+                                {"device", "cpu"}});
+  TrainerOptions opt;
+  opt.snapshot_interval_ms = 20;
+  Trainer trainer(p, vector_split(3000, 8), opt);
+  trainer.start();
+  const auto started = Clock::now();
+  while (progress_step(trainer) < 30 && Clock::now() - started < std::chrono::seconds(20))
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(progress_step(trainer) == 30);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // well inside the t-SNE
+  REQUIRE(progress_step(trainer) == 30);
+  const auto t0 = Clock::now();
+  trainer.stop();
+  const double stop_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  INFO("stop() took " << stop_seconds << " s");
+  CHECK(stop_seconds <= 1.0);
+  CHECK(trainer.state() == RunState::Stopped);
+  CHECK(progress_step(trainer) == 30);
+  // The dropped step left the prior as it was: still not fitted.
+  const auto snap = trainer.snapshot();
+  REQUIRE(snap->model);
+  const auto* vade = dynamic_cast<const Vade*>(snap->model->model.get());
+  REQUIRE(vade);
+  CHECK_FALSE(vade->prior_initialized());
 }

@@ -1,11 +1,12 @@
 // vaelab-cli compare --presets A,B,... [--epochs N] [--set k=v]... --out DIR
-// vaelab-cli compare --runs DIR1,DIR2,... [--out DIR]
+// vaelab-cli compare --runs DIR1,DIR2,... [--out DIR] [--pixel-kmeans]
 // Trains each preset (DIR/<name>) or takes finished run folders, evaluates every run on its test view
 // and prints one table (engine/analysis/comparison.h lists the columns); writes DIR/compare.csv,
 // DIR/compare.md and DIR/compare.json. A preset entry may carry its own overrides:
 // "ph-vae-toy@options.orders=5" (folder and row "ph-vae-toy_orders-5").
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -29,6 +30,8 @@ struct CompareArgs {
   int64_t limit = 10000;
   int64_t batch_size = 256;
   int64_t seed = 0;
+  bool pixel_kmeans = false;
+  std::string split = "test";
   std::string device;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
@@ -67,6 +70,7 @@ void run_compare(const CompareArgs& args) {
   options.limit = args.limit;
   options.batch_size = args.batch_size;
   options.seed = args.seed;
+  options.split = args.split;
   for (const auto& [name, dir] : runs) {
     std::cerr << "evaluating " << dir << std::endl;
     try {
@@ -75,12 +79,29 @@ void run_compare(const CompareArgs& args) {
       std::cerr << "vaelab-cli: compare: " << dir << ": " << e.what() << std::endl;
     }
   }
+  size_t baseline_rows = 0;
+  if (args.pixel_kmeans) {
+    // One baseline row per dataset among the evaluated runs, on the same inputs.
+    std::vector<std::string> done;
+    const auto model_rows = table.rows();
+    for (const auto& row : model_rows) {
+      const std::string dataset = row.value("dataset", "");
+      if (std::find(done.begin(), done.end(), dataset) != done.end()) continue;
+      done.push_back(dataset);
+      try {
+        vaelab::evaluate_pixel_kmeans_into(table, row.value("run_dir", ""), options);
+        ++baseline_rows;
+      } catch (const vaelab::Error& e) {
+        std::cerr << "vaelab-cli: compare: k-means on pixels (" << dataset << "): " << e.what() << std::endl;
+      }
+    }
+  }
   std::cout << table.to_text() << std::flush;
   if (!args.out.empty()) {
     table.write(args.out);
     std::cerr << fmt::format("wrote {0}/compare.csv, {0}/compare.md, {0}/compare.json", args.out) << std::endl;
   }
-  if (table.rows().size() != runs.size() || runs.size() != args.presets.size() + args.runs.size()) {
+  if (table.rows().size() - baseline_rows != runs.size() || runs.size() != args.presets.size() + args.runs.size()) {
     throw vaelab::cli::CommandExit{1};
   }
 }
@@ -103,6 +124,11 @@ void register_compare_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", args->seed, "seed for the evaluation noise")->capture_default_str();
+  cmd->add_option("--split", args->split, "which view to score: test, or train (the clustering papers' protocol)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"test", "train"}));
+  cmd->add_flag("--pixel-kmeans", args->pixel_kmeans,
+               "add a 'k-means on pixels' row per dataset (cluster accuracy and NMI on the same inputs)");
   cmd->add_option("--device", args->device, "auto | cpu | cuda (default: each preset's)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cmd->add_option("--threads", args->threads, "CPU threads for torch")->capture_default_str()->check(CLI::PositiveNumber);

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "data/seeded_permutation.h"
 #include "metrics/metric_columns.h"
+#include "metrics/pixel_kmeans.h"
 #include "models/noise_vae.h"
 #include "session/session.h"
 #include "train/checkpoint.h"
@@ -68,6 +69,7 @@ void identity_columns(const ComparisonContext& run, nlohmann::json& row) {
   row["latent"] = run.spec.latent;
   row["epochs"] = run.epochs_done;
   row["run_dir"] = run.run_dir;
+  row["evaluated_on"] = run.view.name;  // e.g. "mnist/test"
 }
 
 void noise_columns(const ComparisonContext& run, nlohmann::json& row) {
@@ -384,6 +386,22 @@ std::string train_for_comparison(const ComparisonEntry& entry, const ComparisonT
   return dir;
 }
 
+namespace {
+
+// The inputs a run is scored on. Views are often ordered by class (MNIST digits), so a limit takes a
+// seeded random subset, the same for every run of the same data, rather than the first N inputs.
+Dataset evaluated_view(const DatasetSplit& data, const ComparisonOptions& options) {
+  if (options.split != "test" && options.split != "train")
+    throw Error(fmt::format("compare: split must be test or train, got \"{}\"", options.split));
+  const Dataset& full = options.split == "test" && data.test.size() > 0 ? data.test : data.train;
+  const int64_t limit = options.limit;
+  if (limit <= 0 || limit >= full.size()) return full;
+  auto index = seeded_permutation_tensor(full.size(), 0x5eed).slice(0, 0, limit);
+  return full.subset(std::get<0>(index.sort()));
+}
+
+}  // namespace
+
 const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::string& run_dir,
                                         const ComparisonOptions& options, const std::string& name,
                                         const std::string& device) {
@@ -396,17 +414,9 @@ const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::strin
   load_checkpoint(checkpoint, *model, meta.spec, nullptr);
   model->eval();
   const DatasetSplit& data = *session->data();
-  const Dataset& full = data.test.size() > 0 ? data.test : data.train;
-  // Views are often ordered by class (MNIST digits), so a limit takes a seeded random subset, the
-  // same for every run of the same data, rather than the first N inputs.
-  Dataset subset;
+  const Dataset view = evaluated_view(data, options);
   ComparisonOptions run_options = options;
-  if (options.limit > 0 && options.limit < full.size()) {
-    auto index = seeded_permutation_tensor(full.size(), 0x5eed).slice(0, 0, options.limit);
-    subset = full.subset(std::get<0>(index.sort()));
-    run_options.limit = 0;
-  }
-  const Dataset& view = subset.size() > 0 ? subset : full;
+  run_options.limit = 0;  // the view is already the subset
   ComparisonContext ctx{name.empty() ? folder_name(run_dir) : name,
                         run_dir,
                         session->preset(),
@@ -417,6 +427,25 @@ const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::strin
                         run_options,
                         meta.epoch};
   return table.evaluate(ctx);
+}
+
+const nlohmann::json& evaluate_pixel_kmeans_into(ComparisonTable& table, const std::string& run_dir,
+                                                 const ComparisonOptions& options) {
+  const std::string checkpoint = checkpoint_of(run_dir);
+  if (!fs::exists(checkpoint)) throw Error(fmt::format("compare: no checkpoint at {}", checkpoint));
+  auto session = Session::open(checkpoint);
+  const Dataset view = evaluated_view(*session->data(), options);
+  const auto& dataset = session->preset().dataset;
+  nlohmann::json row = nlohmann::json::object();
+  row["name"] = "k-means on pixels";
+  row["variant"] = "k-means";
+  row["dataset"] = dataset.is_object() ? dataset.value("name", "") : "";
+  row["run_dir"] = run_dir;
+  row["evaluated_on"] = view.name;
+  const auto seed = static_cast<uint64_t>(std::max<int64_t>(0, options.seed));
+  for (const auto& [key, value] : pixel_kmeans_columns(view, seed)) row[key] = value;
+  table.add_row(std::move(row));
+  return table.rows().back();
 }
 
 }  // namespace vaelab

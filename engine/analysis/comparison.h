@@ -9,8 +9,8 @@
 // NMI, MIG, FactorVAE score. A provider that does not apply to a run leaves its keys out (shown "-").
 //
 // Built-in keys (the noise paper's Table 1 columns plus likelihood and latent-space summaries):
-//   name, variant, dataset, epochs, beta (options.beta or the variant's default; null when the variant
-//   has none), noise (likelihood: "bernoulli", "gaussian s2=0.01", "sse", "learned gaussian", "mog-2"),
+//   name, variant, dataset, evaluated_on (the view's name, e.g. "mnist/test"), epochs, beta (options.beta
+//   or the variant's default; null when the variant has none), noise (likelihood: "bernoulli", "gaussian s2=0.01", "sse", "learned gaussian", "mog-2"),
 //   sigma2_k, pi_k (learned noise state joined by "/"; null for fixed noise), test_nelbo (mean
 //   Model::nelbo over the test view: -EVLB for noise-vae, the proposal's negative ELBO for wae-mmd),
 //   evlb (= -test_nelbo), recon_error (mean over test inputs of sum_d (x_d - reconstruct(x)_d)^2, the
@@ -40,6 +40,8 @@ struct ComparisonOptions {
                              // for every run on the same data); providers: the first `limit`; 0 = all
   int64_t batch_size = 256;  // inputs per forward pass
   int64_t seed = 0;          // reseeds torch before each run's evaluation (same noise for every run)
+  std::string split = "test";  // the view scored: "test" (train when the data has none) or "train"
+                               // (the clustering papers' protocol: accuracy on the data clustered)
   IndicatorOptions indicators;
 };
 
@@ -127,5 +129,11 @@ std::string train_for_comparison(const ComparisonEntry& entry, const ComparisonT
 const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::string& run_dir,
                                         const ComparisonOptions& options, const std::string& name = "",
                                         const std::string& device = "");
+
+// The "k-means on pixels" baseline row for the data a run was trained on, scored on the same inputs as
+// evaluate_run_into with the same options (metrics/pixel_kmeans.h): keys name "k-means on pixels",
+// variant "k-means", dataset, run_dir, cluster_acc, nmi. Throws vaelab::Error when the data has no labels.
+const nlohmann::json& evaluate_pixel_kmeans_into(ComparisonTable& table, const std::string& run_dir,
+                                                 const ComparisonOptions& options);
 
 }  // namespace vaelab

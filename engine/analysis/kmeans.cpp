@@ -118,4 +118,14 @@ KMeansResult kmeans(const torch::Tensor& x_in, int64_t k, uint64_t seed, int64_t
   return result;
 }
 
+KMeansResult kmeans_best_of(const torch::Tensor& x, int64_t k, uint64_t seed, int64_t restarts, int64_t max_iter) {
+  if (restarts < 1) throw Error(fmt::format("kmeans: restarts must be at least 1, got {}", restarts));
+  KMeansResult best = kmeans(x, k, seed, max_iter);
+  for (int64_t r = 1; r < restarts; ++r) {
+    KMeansResult next = kmeans(x, k, seed + static_cast<uint64_t>(r), max_iter);
+    if (next.inertia < best.inertia) best = std::move(next);
+  }
+  return best;
+}
+
 }  // namespace vaelab

@@ -34,4 +34,10 @@ struct KMeansResult {
 KMeansResult kmeans(const torch::Tensor& x, int64_t k, uint64_t seed, int64_t max_iter = 100,
                     const std::function<bool(int64_t iteration)>& keep_going = {});
 
+// The best of `restarts` k-means runs (lowest inertia; the first wins a tie), run r seeded with
+// seed + r: k-means++ seeding can land two centres in one true cluster, and a restart is the usual
+// cure (scikit-learn's n_init). restarts >= 1, else vaelab::Error; restarts = 1 is kmeans(x, k, seed).
+KMeansResult kmeans_best_of(const torch::Tensor& x, int64_t k, uint64_t seed, int64_t restarts,
+                            int64_t max_iter = 100);
+
 }  // namespace vaelab

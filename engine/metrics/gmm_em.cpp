@@ -63,7 +63,7 @@ GaussianMixture fit_gaussian_mixture(const torch::Tensor& x_in, const torch::Ten
   if (!x_in.defined() || x_in.dim() != 2 || x_in.size(0) == 0)
     throw Error("GMM EM: data must be a non-empty {N, D} tensor");
   if (k < 1) throw Error(fmt::format("GMM EM: number of components must be >= 1, got {}", k));
-  if (options.max_iter < 1) throw Error("GMM EM: max_iter must be >= 1");
+  if (options.max_iter < 0) throw Error("GMM EM: max_iter must be >= 0");
   const auto x = x_in.detach().to(torch::kDouble);
   if (!torch::isfinite(x).all().item<bool>()) throw Error("GMM EM: data contains non-finite values");
   if (!initial_labels.defined() || initial_labels.numel() != x.size(0))

@@ -41,7 +41,7 @@ struct GaussianMixture {
 };
 
 struct GmmOptions {
-  int64_t max_iter = 100;
+  int64_t max_iter = 100;        // 0: only the M-step on initial_labels (one Gaussian per labelled group)
   double tolerance = 1e-6;       // on the change of the mean log-likelihood (nats per sample)
   double variance_floor = 1e-6;  // added to every variance (as scikit-learn's reg_covar)
 };

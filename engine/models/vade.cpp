@@ -6,8 +6,10 @@
 #include <cmath>
 
 #include "analysis/kmeans.h"
+#include "analysis/tsne.h"
 #include "config/json_fields.h"
 #include "core/error.h"
+#include "core/step_cancellation.h"
 #include "metrics/gmm_em.h"
 #include "models/divergence.h"
 
@@ -15,12 +17,14 @@ namespace vaelab {
 
 namespace {
 constexpr double kLog2Pi = 1.8378770664093453;
+constexpr int64_t kInitRestarts = 10;  // k-means restarts for the GMM initialisation (best inertia)
 }
 
 VadeOptions VadeOptions::from_json(const nlohmann::json& j) {
   namespace jf = json_fields;
   jf::require_object(j, "options");
-  jf::only_keys(j, "options", {"clusters", "pretrain_epochs", "init_samples", "init_seed", "pretrain", "pretrain_noise"});
+  jf::only_keys(j, "options", {"clusters", "pretrain_epochs", "init_samples", "init_seed", "pretrain", "pretrain_noise", "init",
+                                     "init_em_iterations"});
   VadeOptions o;
   o.clusters = jf::integer(j, "options", "clusters", o.clusters);
   if (o.clusters < 1) throw Error("preset key \"options.clusters\": must be >= 1");
@@ -36,6 +40,9 @@ VadeOptions VadeOptions::from_json(const nlohmann::json& j) {
   o.pretrain_noise = jf::number(j, "options", "pretrain_noise", o.pretrain_noise);
   if (!(o.pretrain_noise >= 0 && o.pretrain_noise < 1))
     throw Error("preset key \"options.pretrain_noise\": must be in [0, 1)");
+  o.init = jf::choice(j, "options", "init", o.init, {"kmeans", "tsne"});
+  o.init_em_iterations = jf::integer(j, "options", "init_em_iterations", o.init_em_iterations);
+  if (o.init_em_iterations < 0) throw Error("preset key \"options.init_em_iterations\": must be >= 0");
   return o;
 }
 
@@ -120,7 +127,7 @@ void Vade::keep_codes(const torch::Tensor& mu) {
   }
 }
 
-void Vade::initialize_prior(const torch::Tensor& codes_in) {
+void Vade::initialize_prior(const torch::Tensor& codes_in, const std::function<bool()>& keep_going) {
   const int64_t k = options_.clusters;
   if (!codes_in.defined() || codes_in.dim() != 2 || codes_in.size(1) != spec_.latent)
     throw Error(fmt::format("vade: initialize_prior needs codes {{N, {}}}", spec_.latent));
@@ -129,8 +136,23 @@ void Vade::initialize_prior(const torch::Tensor& codes_in) {
                             codes_in.size(0)));
   torch::NoGradGuard no_grad;
   const auto codes = codes_in.detach().to(torch::kCPU, torch::kFloat);
-  const KMeansResult km = kmeans(codes, k, options_.init_seed);
-  const GaussianMixture gmm = fit_gaussian_mixture(codes, km.assignments, k);
+  torch::Tensor groups;
+  if (options_.init == "tsne") {
+    // Groups found in a 2-D t-SNE map of the codes (the manifold-learning step of N2D, McConville et
+    // al. 2019): k-means separates the map's islands far better than the raw 10-D codes.
+    TsneOptions to;
+    to.seed = options_.init_seed;
+    to.max_points = codes.size(0);
+    TsneProgress progress;
+    if (keep_going) progress = [&keep_going](int64_t, int64_t, const std::string&) { return keep_going(); };
+    const TsneResult map = tsne(codes, to, progress);
+    groups = kmeans_best_of(map.embedding, k, options_.init_seed, kInitRestarts).assignments;
+  } else {
+    groups = kmeans_best_of(codes, k, options_.init_seed, kInitRestarts).assignments;
+  }
+  GmmOptions go;
+  go.max_iter = options_.init_em_iterations;
+  const GaussianMixture gmm = fit_gaussian_mixture(codes, groups, k, go);
   const auto opts = mu_c_.options();
   pi_logits_.copy_(gmm.weights.log().to(opts.device(), opts.dtype()));
   mu_c_.copy_(gmm.means.to(opts.device(), opts.dtype()));
@@ -169,7 +191,7 @@ LossTerms Vade::loss(const Batch& batch, const StepInfo& info) {
     }
     std::vector<torch::Tensor> parts(kept_codes_.begin(), kept_codes_.end());
     parts.push_back(q.mu.detach().to(torch::kCPU));  // at least the current batch
-    initialize_prior(torch::cat(parts, 0));
+    initialize_prior(torch::cat(parts, 0), [] { return !step_should_stop(); });
   }
   const auto z = sample_posterior(q);
   const auto recon = spec_.likelihood.nll(batch.x, decoder_output(z)).mean();

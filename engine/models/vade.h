@@ -23,7 +23,7 @@
 //   buffer, CPU memory, not part of the state: with >= one epoch of inputs it holds the codes of the
 //   whole last pre-training epoch).
 // - at the first training-mode loss() with StepInfo::epoch >= pretrain_epochs, k-means++ (analysis/
-//   kmeans) then diagonal GMM EM (metrics/gmm_em) on the kept codes set pi, mu_c, sigma_c^2, and the
+//   kmeans, best of 10 restarts) then diagonal GMM EM (metrics/gmm_em) on the kept codes set pi, mu_c, sigma_c^2, and the
 //   loss becomes -L(x). initialize_prior(codes) does the same on codes the caller provides (e.g. the
 //   encoder means of the whole training set); after it, pre-training is over whatever the epoch.
 //   With pretrain_epochs = 0 the first training batch's codes (an untrained encoder) are all it gets.
@@ -34,14 +34,23 @@
 // so IWAE-k through the default log_importance_weight is right); sample_prior draws c then z;
 // nelbo() = recon + prior_kl at one z sample.
 // Options: {"clusters": 10, "pretrain_epochs": 10, "init_samples": 10000, "init_seed": 0,
-//           "pretrain": "ae" | "dae" | "vae", "pretrain_noise": 0.2}
+//           "pretrain": "ae" | "dae" | "vae", "pretrain_noise": 0.2, "init": "kmeans" | "tsne",
+//           "init_em_iterations": 100}
 //   ae: plain autoencoder recon(x, decoder(mu~(x))); dae: denoising autoencoder as in DEC's stacked-AE
 //   pre-training, the encoder sees x with a fraction pretrain_noise of its entries zeroed (dropout
 //   corruption) and the decoder reconstructs the clean x; vae: recon + KLstd.
+//   init kmeans: k-means++ (best of 10) on the codes groups them. init tsne (ours, after N2D, McConville
+//   et al. 2019): k-means on a 2-D Barnes-Hut t-SNE map of the codes groups them; on MNIST codes the
+//   map's islands follow the digits far better than the raw codes (measured: 0.89 against 0.63 accuracy
+//   on 8000 training digits). The fit costs ~40 s at 8000 codes on 2 cores; inside a trainer step it
+//   stops when the trainer is asked to (core/step_cancellation.h). Either way a Gaussian is fitted per
+//   group (one M-step), then init_em_iterations of EM;
+//   0 keeps the groups' Gaussians (EM drifts back towards the raw codes' own clusters).
 #include <torch/nn/modules/container/sequential.h>
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -57,6 +66,8 @@ struct VadeOptions {
   uint64_t init_seed = 0;        // k-means++ seed
   std::string pretrain = "ae";   // ae | dae | vae
   double pretrain_noise = 0.2;   // dae: dropout rate of the input corruption
+  std::string init = "kmeans";   // kmeans | tsne: how the codes are grouped before the GMM fit
+  int64_t init_em_iterations = 100;  // EM iterations after the M-step on those groups (0: none)
 
   static VadeOptions from_json(const nlohmann::json& j);
 };
@@ -87,8 +98,11 @@ class Vade : public Model {
   torch::Tensor responsibilities(const torch::Tensor& z);
   // E_q(z,c|x)[log q(z,c|x) - log p(z,c)] in closed form for the given gamma {B, K}: the "kl" term, {B}.
   torch::Tensor prior_kl(const Posterior& q, const torch::Tensor& gamma);
-  // Fits pi, mu_c, sigma_c^2 to codes {N, H} (N >= K): k-means++ then diagonal GMM EM. Ends pre-training.
-  void initialize_prior(const torch::Tensor& codes);
+  // Fits pi, mu_c, sigma_c^2 to codes {N, H} (N >= K): groups from k-means++ on the codes (init
+  // "kmeans") or on their t-SNE map (init "tsne"), a Gaussian per group, then init_em_iterations of
+  // diagonal GMM EM. Ends pre-training. keep_going (t-SNE only, checked every iteration) returning
+  // false throws TaskCancelled and changes nothing.
+  void initialize_prior(const torch::Tensor& codes, const std::function<bool()>& keep_going = {});
   bool prior_initialized() const;
   torch::Tensor mixture_weights();    // pi {K}
   torch::Tensor mixture_means() { return mu_c_; }           // {K, H}

@@ -16,6 +16,8 @@
 
 #include "core/device.h"
 #include "core/error.h"
+#include "core/step_cancellation.h"
+#include "core/task.h"
 #include "models/registry.h"
 #include "train/checkpoint.h"
 
@@ -362,7 +364,10 @@ struct Trainer::Impl {
     if (restore_every_step || restore_step < 0 || step - restore_step >= kRestoreEvery) take_restore_copy();
     swap_rng_in();
     model->train();
-    LossTerms terms = model->loss(batch, info);
+    LossTerms terms = [&] {
+      const StepCancellationScope stop_scope(stop_requested);  // lets a long step see stop()
+      return model->loss(batch, info);
+    }();
     auto values = terms.values();
     if (auto bad = first_non_finite_term(values); bad >= 0)
       return diverge(fmt::format("term '{}' became {} at step {}", values[bad].first, value_str(values[bad].second), step));
@@ -575,6 +580,10 @@ struct Trainer::Impl {
       if (state.load() != RunState::Running) continue;
       try {
         train_one_step();
+      } catch (const TaskCancelled&) {
+        // A long step (VaDE's prior fit) saw the stop request: the step is dropped whole (the run's RNG
+        // state was not swapped out, no optimiser step ran); the queued Stop ends the run.
+        continue;
       } catch (const std::exception& e) {
         message = fmt::format("training failed at step {}: {}", step, e.what());
         steps_remaining = -1;
