@@ -154,3 +154,36 @@ TEST_CASE("IWAE weights and nelbo agree with the closed-form ELBO in expectation
   const double mc = -model->log_importance_weight({x, {}}).mean().item<double>();
   CHECK(mc == Approx(nelbo).margin(0.05));
 }
+
+TEST_CASE("KL warm-up ramps the KL weight over the first steps in training only", "[fast][vae]") {
+  auto batch_x = torch::rand({5, 6});
+  for (const std::string variant : {"beta-vae", "factor-vae"}) {
+    auto spec = tiny_spec(variant, 2.0);
+    spec.options["warmup_steps"] = 10;
+    torch::manual_seed(13);
+    auto model = make_model(spec);
+    auto value = [](const LossTerms& t, const std::string& n) {
+      for (auto& [k, v] : t.terms)
+        if (k == n) return v.item<double>();
+      return 0.0;  // factor-vae's "tc" only; vae has none
+    };
+    // total = recon + beta * w * kl (+ gamma * tc, gamma = 10 by default), w = min(1, (step + 1) / 10).
+    for (const auto& [step, w] : std::vector<std::pair<int64_t, double>>{{0, 0.1}, {4, 0.5}, {9, 1.0}, {50, 1.0}}) {
+      model->train();
+      StepInfo info;
+      info.step = step;
+      const auto t = model->loss(Batch{batch_x, {}}, info);
+      INFO(variant << " step " << step);
+      CHECK(t.total.item<double>() ==
+            Approx(value(t, "recon") + 2.0 * w * value(t, "kl") + 10.0 * value(t, "tc")).epsilon(1e-5));
+    }
+    model->eval();
+    StepInfo first;
+    const auto e = model->loss(Batch{batch_x, {}}, first);
+    CHECK(e.total.item<double>() ==
+          Approx(value(e, "recon") + 2.0 * value(e, "kl") + 10.0 * value(e, "tc")).epsilon(1e-5));
+  }
+  auto bad = tiny_spec("vae");
+  bad.options["warmup_steps"] = -1;
+  CHECK_THROWS_WITH(make_model(bad), Catch::Contains("options.warmup_steps"));
+}

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "models/discriminator_optimizer_state.h"
 #include "models/divergence.h"
+#include "models/kl_warmup.h"
 #include "nn/backbone.h"
 
 namespace vaelab {
@@ -17,9 +18,12 @@ const char* const kPath = "options";
 FactorVaeOptions FactorVaeOptions::from_json(const nlohmann::json& j) {
   namespace jf = json_fields;
   jf::require_object(j, kPath);
-  jf::only_keys(j, kPath, {"beta", "gamma", "disc_hidden", "disc_lr", "disc_beta1", "disc_beta2"});
+  jf::only_keys(j, kPath, {"beta", "warmup_steps", "gamma", "disc_hidden", "disc_lr", "disc_beta1",
+                          "disc_beta2"});
   FactorVaeOptions o;
   o.beta = jf::number(j, kPath, "beta", o.beta);
+  o.warmup_steps = jf::integer(j, kPath, "warmup_steps", o.warmup_steps);
+  if (o.warmup_steps < 0) throw Error("preset key \"options.warmup_steps\": must be >= 0");
   o.gamma = jf::number(j, kPath, "gamma", o.gamma);
   o.disc_hidden = jf::integers(j, kPath, "disc_hidden", o.disc_hidden);
   o.disc_lr = jf::number(j, kPath, "disc_lr", o.disc_lr);
@@ -36,7 +40,7 @@ FactorVaeOptions FactorVaeOptions::from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json FactorVaeOptions::to_json() const {
-  return {{"beta", beta},       {"gamma", gamma},           {"disc_hidden", disc_hidden},
+  return {{"beta", beta},       {"warmup_steps", warmup_steps}, {"gamma", gamma},           {"disc_hidden", disc_hidden},
           {"disc_lr", disc_lr}, {"disc_beta1", disc_beta1}, {"disc_beta2", disc_beta2}};
 }
 
@@ -70,14 +74,15 @@ torch::Tensor FactorVae::discriminator_loss(const torch::Tensor& z, const torch:
                 torch::binary_cross_entropy_with_logits(perm, torch::zeros_like(perm)));
 }
 
-LossTerms FactorVae::loss(const Batch& batch, const StepInfo& /*info*/) {
+LossTerms FactorVae::loss(const Batch& batch, const StepInfo& info) {
   Posterior q = encode(batch);
   torch::Tensor z = sample_posterior(q);
   torch::Tensor recon = spec_.likelihood.nll(batch.x, decoder_output(z)).mean();
   torch::Tensor kl = kl_standard_normal(q.mu, q.logvar).mean();
   torch::Tensor tc = total_correlation(z);
   LossTerms out;
-  out.total = recon + factor_.beta * kl + factor_.gamma * tc;
+  const double warmup = is_training() ? kl_warmup_factor(info.step, factor_.warmup_steps) : 1.0;
+  out.total = recon + factor_.beta * warmup * kl + factor_.gamma * tc;
   out.add("recon", recon.detach());
   out.add("kl", kl.detach());
   out.add("tc", tc.detach());

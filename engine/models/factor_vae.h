@@ -23,6 +23,7 @@ namespace vaelab {
 
 struct FactorVaeOptions {
   double beta = 1.0;    // KL weight (the paper keeps the plain VAE KL)
+  int64_t warmup_steps = 0;  // KL warm-up (models/kl_warmup.h); 0: none, as the paper
   double gamma = 10.0;  // TC weight. The paper's best on dSprites is ~35, 3D shapes ~6.4; 10 sits between
   // Discriminator MLP widths; the paper uses 6 layers of 1000 (hidden = 5 x 1000), smaller here for the CPU.
   std::vector<int64_t> disc_hidden = {256, 256, 256};

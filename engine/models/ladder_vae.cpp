@@ -8,6 +8,7 @@
 #include "config/json_fields.h"
 #include "core/error.h"
 #include "models/divergence.h"
+#include "models/kl_warmup.h"
 
 namespace vaelab {
 
@@ -216,9 +217,7 @@ LossTerms LadderVae::loss(const Batch& batch, const StepInfo& info) {
   for (int64_t l = 0; l + 1 < n; ++l) kl[l] = kl_diagonal_gaussians(p.posterior[l], p.prior[l]).mean();
   auto kl_sum = kl[0];
   for (int64_t l = 1; l < n; ++l) kl_sum = kl_sum + kl[l];
-  double weight = options_.beta;
-  if (options_.warmup_steps > 0)
-    weight *= std::min(1.0, static_cast<double>(info.step + 1) / static_cast<double>(options_.warmup_steps));
+  const double weight = options_.beta * kl_warmup_factor(info.step, options_.warmup_steps);
   LossTerms out;
   out.total = recon + weight * kl_sum;
   out.add("recon", recon.detach());

@@ -6,6 +6,7 @@
 #include "config/json_fields.h"
 #include "core/error.h"
 #include "models/divergence.h"
+#include "models/kl_warmup.h"
 
 namespace vaelab {
 
@@ -13,12 +14,14 @@ VaeOptions VaeOptions::from_json(const nlohmann::json& j, double default_beta,
                                  const std::vector<std::string>& extra_keys) {
   namespace jf = json_fields;
   jf::require_object(j, "options");
-  std::vector<std::string> known{"beta"};
+  std::vector<std::string> known{"beta", "warmup_steps"};
   known.insert(known.end(), extra_keys.begin(), extra_keys.end());
   jf::only_keys(j, "options", known);
   VaeOptions o;
   o.beta = jf::number(j, "options", "beta", default_beta);
   if (!(o.beta >= 0)) throw Error("preset key \"options.beta\": must be >= 0");
+  o.warmup_steps = jf::integer(j, "options", "warmup_steps", 0);
+  if (o.warmup_steps < 0) throw Error("preset key \"options.warmup_steps\": must be >= 0");
   return o;
 }
 
@@ -42,13 +45,14 @@ torch::Tensor Vae::log_likelihood(const Batch& batch, const torch::Tensor& z) {
   return -spec_.likelihood.nll(batch.x, decoder_output(z));
 }
 
-LossTerms Vae::loss(const Batch& batch, const StepInfo& /*info*/) {
+LossTerms Vae::loss(const Batch& batch, const StepInfo& info) {
   Posterior q = encode(batch);
   torch::Tensor z = sample_posterior(q);
   torch::Tensor recon = spec_.likelihood.nll(batch.x, decoder_output(z)).mean();
   torch::Tensor kl = kl_standard_normal(q.mu, q.logvar).mean();
   LossTerms out;
-  out.total = recon + options_.beta * kl;
+  const double warmup = is_training() ? kl_warmup_factor(info.step, options_.warmup_steps) : 1.0;
+  out.total = recon + options_.beta * warmup * kl;
   out.add("recon", recon.detach());
   out.add("kl", kl.detach());
   return out;

@@ -13,6 +13,7 @@ namespace vaelab {
 
 struct VaeOptions {
   double beta = 1.0;  // weight of the KL term; > 1 favours disentanglement (beta-VAE)
+  int64_t warmup_steps = 0;  // KL warm-up over the first steps (models/kl_warmup.h); 0: none
 
   static VaeOptions from_json(const nlohmann::json& j, double default_beta = 1.0,
                               const std::vector<std::string>& extra_keys = {});
