@@ -8,8 +8,14 @@ on a fixed synthetic batch of uniform [0, 1) inputs.
 
 Run with Debian's python3-torch (/usr/bin/python3) so that it uses the same LibTorch build and BLAS as
 the C++ engine. Prints one JSON line: {"samples_per_second": ..., "steps": ..., "seconds": ...}.
+
+With --fashion-epochs N it instead trains the model on Fashion-MNIST (the dataset-fashion-mnist package,
+shuffled each epoch, the last partial batch kept as PyTorch's DataLoader does) and prints one JSON line
+per epoch with the test negative ELBO (one z sample per test image, all 10k): the reference for
+`vaelab-cli train --preset fashion-vae --epochs N` then `vaelab-cli eval`.
 """
 import argparse
+import gzip
 import json
 import time
 
@@ -30,14 +36,47 @@ class Vae(nn.Module):
             nn.Linear(hidden[1], hidden[0]), nn.ReLU(),
             nn.Linear(hidden[0], dim))
 
-    def loss(self, x):
+    def nelbo(self, x):
+        """Negative ELBO per sample, one z sample each."""
         h = self.encoder(x)
         mu, logvar = h[:, :self.latent], h[:, self.latent:]
         z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
         logits = self.decoder(z)
         recon = nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
         kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1)
-        return (recon + kl).mean()
+        return recon + kl
+
+    def loss(self, x):
+        return self.nelbo(x).mean()
+
+
+def read_idx_images(path):
+    """Images of a gzip IDX file as float32 [N, 784] in [0, 1]."""
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    if int.from_bytes(raw[0:4], "big") != 2051:
+        raise SystemExit(f"{path}: not an IDX image file")
+    n = int.from_bytes(raw[4:8], "big")
+    pixels = torch.frombuffer(bytearray(raw[16:16 + n * 784]), dtype=torch.uint8)
+    return pixels.view(n, 784).float() / 255.0
+
+
+def train_on_fashion(args):
+    train = read_idx_images(f"{args.fashion_root}/train-images-idx3-ubyte.gz")
+    test = read_idx_images(f"{args.fashion_root}/t10k-images-idx3-ubyte.gz")
+    model = Vae()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for epoch in range(1, args.fashion_epochs + 1):
+        model.train()
+        order = torch.randperm(train.size(0))
+        for begin in range(0, train.size(0), args.batch):
+            optimizer.zero_grad()
+            model.loss(train[order[begin:begin + args.batch]]).backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            nelbo = model.nelbo(test).mean().item()
+        print(json.dumps({"epoch": epoch, "test_nelbo": nelbo, "seed": args.seed}), flush=True)
 
 
 def main():
@@ -47,10 +86,16 @@ def main():
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--fashion-epochs", type=int, default=0,
+                        help="train on Fashion-MNIST for N epochs and print the test nelbo per epoch")
+    parser.add_argument("--fashion-root", default="/usr/share/datasets/fashion-mnist")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
+    if args.fashion_epochs > 0:
+        train_on_fashion(args)
+        return
     model = Vae()
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
