@@ -388,6 +388,12 @@ std::string train_for_comparison(const ComparisonEntry& entry, const ComparisonT
 
 namespace {
 
+std::string existing_checkpoint(const std::string& run_dir) {
+  const std::string checkpoint = checkpoint_of(run_dir);
+  if (!fs::exists(checkpoint)) throw Error(fmt::format("compare: no checkpoint at {}", checkpoint));
+  return checkpoint;
+}
+
 // The inputs a run is scored on. Views are often ordered by class (MNIST digits), so a limit takes a
 // seeded random subset, the same for every run of the same data, rather than the first N inputs.
 Dataset evaluated_view(const DatasetSplit& data, const ComparisonOptions& options) {
@@ -405,8 +411,7 @@ Dataset evaluated_view(const DatasetSplit& data, const ComparisonOptions& option
 const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::string& run_dir,
                                         const ComparisonOptions& options, const std::string& name,
                                         const std::string& device) {
-  const std::string checkpoint = checkpoint_of(run_dir);
-  if (!fs::exists(checkpoint)) throw Error(fmt::format("compare: no checkpoint at {}", checkpoint));
+  const std::string checkpoint = existing_checkpoint(run_dir);
   auto session = Session::open(checkpoint);
   const CheckpointMeta meta = read_checkpoint_meta(checkpoint);
   auto model = make_model(meta.spec);
@@ -431,9 +436,7 @@ const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::strin
 
 const nlohmann::json& evaluate_pixel_kmeans_into(ComparisonTable& table, const std::string& run_dir,
                                                  const ComparisonOptions& options) {
-  const std::string checkpoint = checkpoint_of(run_dir);
-  if (!fs::exists(checkpoint)) throw Error(fmt::format("compare: no checkpoint at {}", checkpoint));
-  auto session = Session::open(checkpoint);
+  auto session = Session::open(existing_checkpoint(run_dir));
   const Dataset view = evaluated_view(*session->data(), options);
   const auto& dataset = session->preset().dataset;
   nlohmann::json row = nlohmann::json::object();

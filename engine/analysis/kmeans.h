@@ -37,6 +37,7 @@ KMeansResult kmeans(const torch::Tensor& x, int64_t k, uint64_t seed, int64_t ma
 // The best of `restarts` k-means runs (lowest inertia; the first wins a tie), run r seeded with
 // seed + r: k-means++ seeding can land two centres in one true cluster, and a restart is the usual
 // cure (scikit-learn's n_init). restarts >= 1, else vaelab::Error; restarts = 1 is kmeans(x, k, seed).
+constexpr int64_t kKMeansRestarts = 10;  // what the app's clusterings use (scikit-learn's n_init)
 KMeansResult kmeans_best_of(const torch::Tensor& x, int64_t k, uint64_t seed, int64_t restarts,
                             int64_t max_iter = 100);
 

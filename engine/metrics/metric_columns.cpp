@@ -25,7 +25,7 @@ torch::Tensor clusters_of(Model& model, const torch::Tensor& mu, int64_t classes
     return vade->responsibilities(mu.to(w.device(), w.scalar_type())).argmax(1).to(torch::kCPU);
   }
   const int64_t k = std::min<int64_t>(classes, mu.size(0));
-  const auto km = kmeans_best_of(mu, k, seed, 10);  // restarts: the best of 10 k-means++ seeds
+  const auto km = kmeans_best_of(mu, k, seed, kKMeansRestarts);
   return fit_gaussian_mixture(mu, km.assignments, k).predict(mu).to(torch::kCPU);
 }
 

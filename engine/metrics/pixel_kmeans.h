@@ -11,11 +11,12 @@
 // - Returns {"cluster_acc", "nmi"}.
 #include <cstdint>
 
+#include "analysis/kmeans.h"
 #include "data/dataset.h"
 #include "metrics/metric_columns.h"
 
 namespace vaelab {
 
-MetricColumns pixel_kmeans_columns(const Dataset& view, uint64_t seed = 0, int64_t restarts = 10);
+MetricColumns pixel_kmeans_columns(const Dataset& view, uint64_t seed = 0, int64_t restarts = kKMeansRestarts);
 
 }  // namespace vaelab

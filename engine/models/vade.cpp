@@ -17,7 +17,6 @@ namespace vaelab {
 
 namespace {
 constexpr double kLog2Pi = 1.8378770664093453;
-constexpr int64_t kInitRestarts = 10;  // k-means restarts for the GMM initialisation (best inertia)
 }
 
 VadeOptions VadeOptions::from_json(const nlohmann::json& j) {
@@ -146,9 +145,9 @@ void Vade::initialize_prior(const torch::Tensor& codes_in, const std::function<b
     TsneProgress progress;
     if (keep_going) progress = [&keep_going](int64_t, int64_t, const std::string&) { return keep_going(); };
     const TsneResult map = tsne(codes, to, progress);
-    groups = kmeans_best_of(map.embedding, k, options_.init_seed, kInitRestarts).assignments;
+    groups = kmeans_best_of(map.embedding, k, options_.init_seed, kKMeansRestarts).assignments;
   } else {
-    groups = kmeans_best_of(codes, k, options_.init_seed, kInitRestarts).assignments;
+    groups = kmeans_best_of(codes, k, options_.init_seed, kKMeansRestarts).assignments;
   }
   GmmOptions go;
   go.max_iter = options_.init_em_iterations;

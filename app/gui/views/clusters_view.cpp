@@ -556,14 +556,7 @@ void ClustersView::draw(ViewContext& ctx) {
   capture_ = ctx.capture;
   toast_ = ctx.toast;
   wants_encoding_ = false;
-  if (!ctx.session) {
-    ImGui::TextDisabled("No run is open.");
-    return;
-  }
-  if (!ctx.snapshot || !ctx.snapshot->model || !ctx.snapshot->model->model) {
-    ImGui::TextDisabled("Waiting for the first model snapshot ...");
-    return;
-  }
+  if (!has_model_to_show(ctx)) return;
   poll_tasks(ctx);
   const bool training = ctx.snapshot->progress.state == RunState::Running;
   const bool encoding = encode_task_ && !encode_task_->done();

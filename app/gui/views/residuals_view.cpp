@@ -273,14 +273,7 @@ void ResidualsView::draw_maps(ViewContext& ctx, float height) {
 
 void ResidualsView::draw(ViewContext& ctx) {
   wants_refresh_ = false;
-  if (!ctx.session) {
-    ImGui::TextDisabled("No run is open.");
-    return;
-  }
-  if (!ctx.snapshot || !ctx.snapshot->model || !ctx.snapshot->model->model) {
-    ImGui::TextDisabled("Waiting for the first model snapshot ...");
-    return;
-  }
+  if (!has_model_to_show(ctx)) return;
   const float s = ctx.ui_scale;
   ImGui::SetNextItemWidth(110 * s);
   if (ImGui::SliderInt("images", &count_, 1, 16)) dirty_ = true;

@@ -352,14 +352,7 @@ void TraversalsView::draw_bars(ViewContext& ctx, float width) {
 
 void TraversalsView::draw(ViewContext& ctx) {
   wants_refresh_ = false;
-  if (!ctx.session) {
-    ImGui::TextDisabled("No run is open.");
-    return;
-  }
-  if (!ctx.snapshot || !ctx.snapshot->model || !ctx.snapshot->model->model) {
-    ImGui::TextDisabled("Waiting for the first model snapshot ...");
-    return;
-  }
+  if (!has_model_to_show(ctx)) return;
   const auto& ms = *ctx.snapshot->model;
   if (!ms.spec.shape.is_image()) {
     ImGui::TextDisabled("Traversals show decoded images; this run's data are vectors (%s).", ms.spec.shape.str().c_str());

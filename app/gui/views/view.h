@@ -63,6 +63,11 @@ struct ViewContext {
   bool headless = false;  // true in --screenshot / --bench runs
 };
 
+// True when the frame has a run and a model snapshot to show; otherwise draws the reason ("No run is
+// open." / "Waiting for the first model snapshot ...") and returns false, so a view's draw() can
+// start with `if (!has_model_to_show(ctx)) return;`.
+bool has_model_to_show(const ViewContext& ctx);
+
 class View {
  public:
   virtual ~View() = default;
