@@ -22,8 +22,8 @@ constexpr double kLog2Pi = 1.8378770664093453;
 VadeOptions VadeOptions::from_json(const nlohmann::json& j) {
   namespace jf = json_fields;
   jf::require_object(j, "options");
-  jf::only_keys(j, "options", {"clusters", "pretrain_epochs", "init_samples", "init_seed", "pretrain", "pretrain_noise", "init",
-                                     "init_em_iterations"});
+  jf::only_keys(j, "options", {"clusters", "pretrain_epochs", "init_samples", "init_seed", "pretrain",
+                               "pretrain_noise", "init", "init_em_iterations"});
   VadeOptions o;
   o.clusters = jf::integer(j, "options", "clusters", o.clusters);
   if (o.clusters < 1) throw Error("preset key \"options.clusters\": must be >= 1");
