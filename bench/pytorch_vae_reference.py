@@ -12,7 +12,9 @@ the C++ engine. Prints one JSON line: {"samples_per_second": ..., "steps": ..., 
 With --fashion-epochs N it instead trains the model on Fashion-MNIST (the dataset-fashion-mnist package,
 shuffled each epoch, the last partial batch kept as PyTorch's DataLoader does) and prints one JSON line
 per epoch with the test negative ELBO (one z sample per test image, all 10k): the reference for
-`vaelab-cli train --preset fashion-vae --epochs N` then `vaelab-cli eval`.
+`vaelab-cli train --preset fashion-vae --epochs N` then `vaelab-cli eval`. As vaelab's trainer does
+(engine/train/output_bias_init.h), the decoder's output bias starts at the logits of the training
+images' mean; --default-output-bias keeps PyTorch's default initialisation instead.
 """
 import argparse
 import gzip
@@ -65,6 +67,10 @@ def train_on_fashion(args):
     train = read_idx_images(f"{args.fashion_root}/train-images-idx3-ubyte.gz")
     test = read_idx_images(f"{args.fashion_root}/t10k-images-idx3-ubyte.gz")
     model = Vae()
+    if not args.default_output_bias:
+        mean = train.mean(0).clamp(1e-3, 1.0 - 1e-3)
+        with torch.no_grad():
+            model.decoder[-1].bias.copy_(torch.log(mean) - torch.log1p(-mean))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     for epoch in range(1, args.fashion_epochs + 1):
         model.train()
@@ -89,6 +95,8 @@ def main():
     parser.add_argument("--fashion-epochs", type=int, default=0,
                         help="train on Fashion-MNIST for N epochs and print the test nelbo per epoch")
     parser.add_argument("--fashion-root", default="/usr/share/datasets/fashion-mnist")
+    parser.add_argument("--default-output-bias", action="store_true",
+                        help="--fashion-epochs: keep the decoder's default output bias (no data-mean init)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)

@@ -166,6 +166,9 @@ TEST_CASE("VaDE options are validated with messages naming the key", "[fast][vad
   spec = tiny_vade_spec();
   spec.options["clusters"] = 0;
   CHECK_THROWS_WITH(make_model(spec), Catch::Contains("options.clusters"));
+  spec = tiny_vade_spec();
+  spec.options["init_perplexity"] = 0.5;
+  CHECK_THROWS_WITH(make_model(spec), Catch::Contains("options.init_perplexity"));
 }
 
 TEST_CASE("VaDE denoising pre-training reconstructs the clean input from a corrupted one", "[fast][vade]") {

@@ -23,7 +23,7 @@ VadeOptions VadeOptions::from_json(const nlohmann::json& j) {
   namespace jf = json_fields;
   jf::require_object(j, "options");
   jf::only_keys(j, "options", {"clusters", "pretrain_epochs", "init_samples", "init_seed", "pretrain",
-                               "pretrain_noise", "init", "init_em_iterations"});
+                               "pretrain_noise", "init", "init_em_iterations", "init_perplexity"});
   VadeOptions o;
   o.clusters = jf::integer(j, "options", "clusters", o.clusters);
   if (o.clusters < 1) throw Error("preset key \"options.clusters\": must be >= 1");
@@ -42,6 +42,8 @@ VadeOptions VadeOptions::from_json(const nlohmann::json& j) {
   o.init = jf::choice(j, "options", "init", o.init, {"kmeans", "tsne"});
   o.init_em_iterations = jf::integer(j, "options", "init_em_iterations", o.init_em_iterations);
   if (o.init_em_iterations < 0) throw Error("preset key \"options.init_em_iterations\": must be >= 0");
+  o.init_perplexity = jf::number(j, "options", "init_perplexity", o.init_perplexity);
+  if (!(o.init_perplexity >= 1.0)) throw Error("preset key \"options.init_perplexity\": must be >= 1");
   return o;
 }
 
@@ -142,6 +144,7 @@ void Vade::initialize_prior(const torch::Tensor& codes_in, const std::function<b
     TsneOptions to;
     to.seed = options_.init_seed;
     to.max_points = codes.size(0);
+    to.perplexity = options_.init_perplexity;
     TsneProgress progress;
     if (keep_going) progress = [&keep_going](int64_t, int64_t, const std::string&) { return keep_going(); };
     const TsneResult map = tsne(codes, to, progress);

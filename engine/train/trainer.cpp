@@ -20,6 +20,7 @@
 #include "core/task.h"
 #include "models/registry.h"
 #include "train/checkpoint.h"
+#include "train/output_bias_init.h"
 
 namespace vaelab {
 
@@ -645,7 +646,13 @@ Trainer::Trainer(const Preset& preset, std::shared_ptr<const DatasetSplit> data,
     outside_state = gen.get_state();
   }
   torch::manual_seed(preset.seed);
-  d.build_model(make_model(d.spec));
+  {
+    auto model = make_model(d.spec);
+    // A fresh run's decoder starts at the training data's mean sample (train/output_bias_init.h);
+    // a resumed run's checkpoint replaces these weights.
+    initialize_output_bias(*model, d.spec.likelihood, mean_sample(d.data->train));
+    d.build_model(std::move(model));
+  }
   d.swap_rng_out();
   {
     auto gen = at::detail::getDefaultCPUGenerator();
