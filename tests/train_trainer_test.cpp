@@ -120,6 +120,16 @@ struct PoisonedModel : Model {
 
 int64_t progress_step(const Trainer& t) { return t.snapshot()->progress.step; }
 
+// stop() returns within 1 s (the trainer contract) and leaves the trainer Stopped.
+void check_stops_within_a_second(Trainer& trainer) {
+  const auto t0 = Clock::now();
+  trainer.stop();
+  const double stop_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  INFO("stop() took " << stop_seconds << " s");
+  CHECK(stop_seconds <= 1.0);
+  CHECK(trainer.state() == RunState::Stopped);
+}
+
 }  // namespace
 
 TEST_CASE("A paused trainer does not advance, and stop returns within a second", "[fast][train]") {
@@ -145,12 +155,7 @@ TEST_CASE("A paused trainer does not advance, and stop returns within a second",
   while (progress_step(trainer) <= paused_at && Clock::now() - resumed_at < std::chrono::seconds(5))
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(progress_step(trainer) > paused_at);
-  const auto t0 = Clock::now();
-  trainer.stop();
-  const double stop_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  INFO("stop() took " << stop_seconds << " s");
-  CHECK(stop_seconds <= 1.0);
-  CHECK(trainer.state() == RunState::Stopped);
+  check_stops_within_a_second(trainer);
   const int64_t stopped_at = progress_step(trainer);
   trainer.resume();  // Stopped is final
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -332,12 +337,7 @@ TEST_CASE("stop() returns within a second even inside a long step (VaDE's t-SNE 
   REQUIRE(progress_step(trainer) == 30);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));  // well inside the t-SNE
   REQUIRE(progress_step(trainer) == 30);
-  const auto t0 = Clock::now();
-  trainer.stop();
-  const double stop_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  INFO("stop() took " << stop_seconds << " s");
-  CHECK(stop_seconds <= 1.0);
-  CHECK(trainer.state() == RunState::Stopped);
+  check_stops_within_a_second(trainer);
   CHECK(progress_step(trainer) == 30);
   // The dropped step left the prior as it was: still not fitted.
   const auto snap = trainer.snapshot();

@@ -40,8 +40,9 @@ FactorVaeOptions FactorVaeOptions::from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json FactorVaeOptions::to_json() const {
-  return {{"beta", beta},       {"warmup_steps", warmup_steps}, {"gamma", gamma},           {"disc_hidden", disc_hidden},
-          {"disc_lr", disc_lr}, {"disc_beta1", disc_beta1}, {"disc_beta2", disc_beta2}};
+  return {{"beta", beta},       {"warmup_steps", warmup_steps}, {"gamma", gamma},
+          {"disc_hidden", disc_hidden}, {"disc_lr", disc_lr}, {"disc_beta1", disc_beta1},
+          {"disc_beta2", disc_beta2}};
 }
 
 torch::Tensor permute_dims(const torch::Tensor& z) {

@@ -23,8 +23,8 @@
 //   buffer, CPU memory, not part of the state: with >= one epoch of inputs it holds the codes of the
 //   whole last pre-training epoch).
 // - at the first training-mode loss() with StepInfo::epoch >= pretrain_epochs, k-means++ (analysis/
-//   kmeans, best of 10 restarts) then diagonal GMM EM (metrics/gmm_em) on the kept codes set pi, mu_c, sigma_c^2, and the
-//   loss becomes -L(x). initialize_prior(codes) does the same on codes the caller provides (e.g. the
+//   kmeans, best of 10 restarts) then diagonal GMM EM (metrics/gmm_em) on the kept codes set pi,
+//   mu_c, sigma_c^2 (init "tsne": see Options below), and the loss becomes -L(x). initialize_prior(codes) does the same on codes the caller provides (e.g. the
 //   encoder means of the whole training set); after it, pre-training is over whatever the epoch.
 //   With pretrain_epochs = 0 the first training batch's codes (an untrained encoder) are all it gets.
 // - whether the prior is initialised is a registered buffer, so snapshots and checkpoints carry it. A
@@ -42,10 +42,11 @@
 //   init kmeans: k-means++ (best of 10) on the codes groups them. init tsne (ours, after N2D, McConville
 //   et al. 2019): k-means on a 2-D Barnes-Hut t-SNE map of the codes groups them; on MNIST codes the
 //   map's islands follow the digits far better than the raw codes (measured: 0.89 against 0.63 accuracy
-//   on 8000 training digits); init_perplexity sets the map's perplexity. The fit costs ~40 s at 8000 codes on 2 cores; inside a trainer step it
-//   stops when the trainer is asked to (core/step_cancellation.h). Either way a Gaussian is fitted per
-//   group (one M-step), then init_em_iterations of EM;
-//   0 keeps the groups' Gaussians (EM drifts back towards the raw codes' own clusters).
+//   on 8000 training digits); init_perplexity sets the map's perplexity. The fit costs ~40 s at 8000
+//   codes on 2 cores; inside a trainer step it stops when the trainer is asked to
+//   (core/step_cancellation.h). Either way a Gaussian is fitted per group (one M-step), then
+//   init_em_iterations of EM; 0 keeps the groups' Gaussians (EM drifts back towards the raw codes'
+//   own clusters).
 #include <torch/nn/modules/container/sequential.h>
 
 #include <cstdint>
