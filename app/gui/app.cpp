@@ -170,7 +170,13 @@ bool App::init_window(std::string& error) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  if (cl_.headless()) glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_FALSE);
+  if (cl_.headless()) {
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_FALSE);
+    // Scripted runs (tests) share one X display: a headless window must neither take the focus from
+    // another one nor react to losing it (ImGui clears held keys on focus loss, which dropped injected keys).
+    glfwWindowHint(GLFW_FOCUSED, GLFW_FALSE);
+    glfwWindowHint(GLFW_FOCUS_ON_SHOW, GLFW_FALSE);
+  }
   window_ = glfwCreateWindow(cl_.width, cl_.height, "vaelab", nullptr, nullptr);
   if (!window_) {
     error = "cannot create an OpenGL 3.3 core window; for headless training use vaelab-cli";
@@ -196,6 +202,7 @@ bool App::init_window(std::string& error) {
   if (io.IniFilename) ImGui::LoadIniSettingsFromDisk(io.IniFilename);
   ImGui::StyleColorsDark();
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  if (cl_.headless()) glfwSetWindowFocusCallback(window_, nullptr);  // see the window hints above
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
   float scale = cl_.ui_scale > 0 ? cl_.ui_scale : pending_ui_scale_;
