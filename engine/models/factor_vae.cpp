@@ -7,6 +7,7 @@
 #include "models/discriminator_optimizer_state.h"
 #include "models/divergence.h"
 #include "models/kl_warmup.h"
+#include "optim/fused_adam.h"
 #include "nn/backbone.h"
 
 namespace vaelab {
@@ -55,7 +56,7 @@ torch::Tensor permute_dims(const torch::Tensor& z) {
 FactorVae::FactorVae(const ModelSpec& spec, const FactorVaeOptions& options)
     : Vae(spec, VaeOptions{options.beta}, "factor-vae"), factor_(options) {
   discriminator_ = register_module("discriminator", make_mlp(spec.latent, options.disc_hidden, 1, "leaky_relu"));
-  disc_optimizer_ = std::make_unique<torch::optim::Adam>(
+  disc_optimizer_ = std::make_unique<FusedAdam>(
       discriminator_->parameters(),
       torch::optim::AdamOptions(options.disc_lr).betas(std::make_tuple(options.disc_beta1, options.disc_beta2)));
 }

@@ -7,6 +7,7 @@
 #include "config/json_fields.h"
 #include "core/error.h"
 #include "models/discriminator_optimizer_state.h"
+#include "optim/fused_adam.h"
 
 namespace vaelab {
 
@@ -114,7 +115,7 @@ MogVae::MogVae(const ModelSpec& spec, const MogVaeOptions& options)
   disc.channels = options.disc_channels;
   disc.norm = options.disc_norm;
   discriminator_ = register_module("discriminator", PatchGAN(spec.shape.channels, disc));
-  disc_optimizer_ = std::make_unique<torch::optim::Adam>(discriminator_->parameters(),
+  disc_optimizer_ = std::make_unique<FusedAdam>(discriminator_->parameters(),
                                                          torch::optim::AdamOptions(options.disc_lr));
 }
 

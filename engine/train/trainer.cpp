@@ -19,6 +19,7 @@
 #include "core/step_cancellation.h"
 #include "core/task.h"
 #include "models/registry.h"
+#include "optim/fused_adam.h"
 #include "train/checkpoint.h"
 #include "train/output_bias_init.h"
 
@@ -44,11 +45,10 @@ std::string value_str(double v) {
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSpec& spec,
                                                         std::vector<torch::Tensor> params) {
   if (spec.type == "adam")
-    return std::make_unique<torch::optim::Adam>(
-        params, torch::optim::AdamOptions(spec.lr).weight_decay(spec.weight_decay));
+    return std::make_unique<FusedAdam>(params, torch::optim::AdamOptions(spec.lr).weight_decay(spec.weight_decay));
   if (spec.type == "adamw")
-    return std::make_unique<torch::optim::AdamW>(
-        params, torch::optim::AdamWOptions(spec.lr).weight_decay(spec.weight_decay));
+    return std::make_unique<FusedAdamW>(params,
+                                        torch::optim::AdamWOptions(spec.lr).weight_decay(spec.weight_decay));
   if (spec.type == "sgd")
     return std::make_unique<torch::optim::SGD>(
         params, torch::optim::SGDOptions(spec.lr).momentum(spec.momentum).weight_decay(spec.weight_decay));
