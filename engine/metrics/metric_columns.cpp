@@ -9,6 +9,7 @@
 #include "metrics/cluster_accuracy.h"
 #include "metrics/factor_vae_score.h"
 #include "metrics/gmm_em.h"
+#include "metrics/informative_dimensions.h"
 #include "metrics/mig.h"
 #include "metrics/nmi.h"
 #include "models/vade.h"
@@ -17,16 +18,19 @@ namespace vaelab {
 
 namespace {
 
-// Cluster id per row: VaDE's own q(c|x), else a GMM with one component per class on the codes.
-torch::Tensor clusters_of(Model& model, const torch::Tensor& mu, int64_t classes, uint64_t seed) {
+// Cluster id per row: VaDE's own q(c|x), else a GMM with one component per class on the codes'
+// informative dimensions (metrics/informative_dimensions.h).
+torch::Tensor clusters_of(Model& model, const torch::Tensor& mu, const torch::Tensor& logvar, int64_t classes,
+                          uint64_t seed) {
   if (auto* vade = dynamic_cast<Vade*>(&model)) {
     torch::NoGradGuard no_grad;
     const auto w = model.parameters().front();
     return vade->responsibilities(mu.to(w.device(), w.scalar_type())).argmax(1).to(torch::kCPU);
   }
-  const int64_t k = std::min<int64_t>(classes, mu.size(0));
-  const auto km = kmeans_best_of(mu, k, seed, kKMeansRestarts);
-  return fit_gaussian_mixture(mu, km.assignments, k).predict(mu).to(torch::kCPU);
+  const auto x = mu.index_select(1, informative_dimensions(mu, logvar).to(mu.device()));
+  const int64_t k = std::min<int64_t>(classes, x.size(0));
+  const auto km = kmeans_best_of(x, k, seed, kKMeansRestarts);
+  return fit_gaussian_mixture(x, km.assignments, k).predict(x).to(torch::kCPU);
 }
 
 }  // namespace
@@ -47,7 +51,7 @@ MetricColumns metric_columns(Model& model, const Dataset& data, const MetricColu
   if (options.clustering && codes.labels.defined() && codes.size() >= 2) {
     const int64_t classes = std::max<int64_t>(data.num_classes(), codes.labels.max().item<int64_t>() + 1);
     if (classes >= 2) {
-      const auto clusters = clusters_of(model, codes.mu, classes, options.seed);
+      const auto clusters = clusters_of(model, codes.mu, codes.logvar, classes, options.seed);
       out.emplace_back("cluster_acc", cluster_accuracy(clusters, codes.labels));
       out.emplace_back("nmi", normalized_mutual_information(clusters, codes.labels));
     }

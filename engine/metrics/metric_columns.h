@@ -5,7 +5,8 @@
 //   "cluster_acc", "nmi"  when the set has labels: the model's clusters against the labels.
 //        VaDE: argmax_c q(c|x) at the encoder mean. Any other variant: the "VAE+GMM" baseline of the
 //        VaDE paper: a diagonal GMM with one component per class (best of 10 k-means++ runs, EM) fitted to the
-//        encoder means of the same rows, each row assigned to its most probable component.
+//        encoder means of the same rows on their informative dimensions (metrics/informative_dimensions.h),
+//        each row assigned to its most probable component.
 //   "mig", "factor_vae_score"  when the set has known factors (shapes) and the latent has >= 2 dims:
 //        both on the encoder means (disentanglement_lib's convention).
 // Contracts
