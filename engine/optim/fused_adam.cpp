@@ -65,14 +65,9 @@ void tensor_update(torch::Tensor& p, torch::Tensor grad, State& s, double l2, do
   if (decay != 1) p.mul_(decay);
   s.exp_avg().mul_(b1).add_(grad, 1 - b1);
   s.exp_avg_sq().mul_(b2).addcmul_(grad, grad, 1 - b2);
-  torch::Tensor denom;
-  if (amsgrad) {
-    torch::max_out(s.max_exp_avg_sq(), s.exp_avg_sq(), s.max_exp_avg_sq());
-    denom = (s.max_exp_avg_sq().sqrt() / std::sqrt(bc2)).add_(eps);
-  } else {
-    denom = (s.exp_avg_sq().sqrt() / std::sqrt(bc2)).add_(eps);
-  }
-  p.addcdiv_(s.exp_avg(), denom, -step_size);
+  if (amsgrad) torch::max_out(s.max_exp_avg_sq(), s.exp_avg_sq(), s.max_exp_avg_sq());
+  const torch::Tensor& second = amsgrad ? s.max_exp_avg_sq() : s.exp_avg_sq();
+  p.addcdiv_(s.exp_avg(), (second.sqrt() / std::sqrt(bc2)).add_(eps), -step_size);
 }
 
 // One step over every group, for Adam (decoupled = false) and AdamW (decoupled = true).
