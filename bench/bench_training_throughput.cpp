@@ -7,7 +7,10 @@
 // - PyTorch: bench/pytorch_vae_reference.py under /usr/bin/python3 (Debian's python3-torch: the same
 //   LibTorch build and BLAS; torch.optim.Adam with its defaults), same threads, batch, step count.
 // - Rounds alternate (ours, torch, ours, torch, ...) so that load from other processes hits both alike;
-//   we report the median of each.
+//   we report the median of each. Each round runs each side in a fresh process (ours: this program
+//   re-run with --ours-only): on this VM a process lands in a fast (~7 ms/step) or a slow (~10.5 ms)
+//   mode for its whole life, for both engines alike, so one long-lived process would draw one mode for
+//   all rounds while PyTorch drew one per round.
 // - Two sgemm-bound limits, both measured in every round (a limit ignores all elementwise work:
 //   activations, loss, Adam; no implementation can reach it):
 //   (a) rate: torch::mm on the model's forward shapes (batch x in) * (in x out) gives GFLOP/s; the limit
@@ -20,12 +23,14 @@
 //
 // Usage: bench_training_throughput [--threads T] [--rounds R] [--steps N] [--warmup W] [--batch B]
 //                                  [--python /usr/bin/python3] [--script path/to/pytorch_vae_reference.py]
+//                                  [--pytorch-default-malloc] [--ours-only]
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -36,6 +41,7 @@
 
 #include "config/preset.h"
 #include "core/error.h"
+#include "core/heap_retention.h"
 #include "models/registry.h"
 #include "optim/fused_adam.h"
 
@@ -51,6 +57,8 @@ struct Options {
   int batch = 128;
   std::string python = "/usr/bin/python3";
   std::string script = std::string(VAELAB_SOURCE_ASSETS) + "/../bench/pytorch_vae_reference.py";
+  bool pytorch_default_malloc = false;  // true: PyTorch without our heap settings (core/heap_retention.h)
+  bool ours_only = false;               // one measurement of ours, printed as JSON (what each round runs)
 };
 
 Options parse(int argc, char** argv) {
@@ -68,6 +76,8 @@ Options parse(int argc, char** argv) {
     else if (a == "--batch") o.batch = std::stoi(value());
     else if (a == "--python") o.python = value();
     else if (a == "--script") o.script = value();
+    else if (a == "--pytorch-default-malloc") o.pytorch_default_malloc = true;
+    else if (a == "--ours-only") o.ours_only = true;
     else throw std::runtime_error("unknown argument " + a);
   }
   return o;
@@ -155,6 +165,7 @@ struct Ours {
   int64_t step = 0;
 
   explicit Ours(int batch_size) {
+    vaelab::retain_freed_heap_memory();  // as the trainer does
     auto preset = vaelab::Preset::from_json(vaelab::read_preset_json("fashion-vae"));
     vaelab::ModelSpec spec = preset.model;
     spec.shape.channels = 1;
@@ -187,10 +198,8 @@ struct Ours {
   }
 };
 
-double torch_reference(const Options& o) {
-  const std::string cmd = o.python + " '" + o.script + "' --threads " + std::to_string(o.threads) +
-                          " --batch " + std::to_string(o.batch) + " --steps " + std::to_string(o.steps) +
-                          " --warmup " + std::to_string(o.warmup);
+// Runs cmd, parses the JSON line it prints, returns its "samples_per_second".
+double samples_per_second_of(const std::string& cmd) {
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run " + cmd);
   std::string out;
@@ -199,6 +208,24 @@ double torch_reference(const Options& o) {
   const int rc = pclose(pipe);
   if (rc != 0) throw std::runtime_error("'" + cmd + "' failed (status " + std::to_string(rc) + ")");
   return nlohmann::json::parse(out).at("samples_per_second").get<double>();
+}
+
+std::string step_arguments(const Options& o) {
+  return " --threads " + std::to_string(o.threads) + " --batch " + std::to_string(o.batch) + " --steps " +
+         std::to_string(o.steps) + " --warmup " + std::to_string(o.warmup);
+}
+
+double torch_reference(const Options& o) {
+  // By default PyTorch runs with the same glibc heap settings our engine applies (the environment
+  // variables equivalent to core/heap_retention.cpp's mallopt calls), so the two differ only in code.
+  const std::string env = o.pytorch_default_malloc ? ""
+                          : "MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=16777216 ";
+  return samples_per_second_of(env + o.python + " '" + o.script + "'" + step_arguments(o));
+}
+
+double ours_in_fresh_process(const Options& o) {
+  static const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();  // not the shell's
+  return samples_per_second_of("'" + self + "' --ours-only" + step_arguments(o));
 }
 
 double median(std::vector<double> v) {
@@ -213,17 +240,25 @@ int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
     torch::set_num_threads(o.threads);
+    if (o.ours_only) {
+      Ours ours(o.batch);
+      std::printf("{\"samples_per_second\": %.3f}\n", ours.samples_per_second(o.warmup, o.steps));
+      return 0;
+    }
     std::printf("training throughput, fashion-vae (MLP 784-512-256-2x20, Bernoulli, Adam 1e-3), batch %d, "
                 "%d threads, %d rounds of %d steps (+%d warm-up)\n",
                 o.batch, o.threads, o.rounds, o.steps, o.warmup);
+    std::printf("heap: ours retains freed memory (core/heap_retention.h); pytorch %s\n",
+                o.pytorch_default_malloc ? "with glibc's default malloc settings (--pytorch-default-malloc)"
+                                         : "with the same settings (MALLOC_*_ environment variables)");
 
-    Ours ours(o.batch);
+    vaelab::retain_freed_heap_memory();  // the limits are measured under the same heap settings
     std::vector<double> ours_rates, torch_rates, sgemm_rates, exact_limits;
     for (int r = 0; r < o.rounds; ++r) {
       // sgemm, ours, torch in every round: a busy machine slows all three alike.
       sgemm_rates.push_back(sgemm_model_shapes(o.batch));
       exact_limits.push_back(o.batch / step_gemm_seconds(o.batch));
-      ours_rates.push_back(ours.samples_per_second(o.warmup, o.steps));
+      ours_rates.push_back(ours_in_fresh_process(o));
       torch_rates.push_back(torch_reference(o));
       std::printf("  round %d: sgemm %6.1f GFLOP/s   step GEMMs %8.0f samples/s   ours %8.0f samples/s   "
                   "pytorch %8.0f samples/s\n",

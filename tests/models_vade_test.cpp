@@ -7,7 +7,10 @@
 
 #include "core/error.h"
 #include "core/task.h"
+#include "analysis/kmeans.h"
 #include "metrics/cluster_accuracy.h"
+#include "metrics/gmm_em.h"
+#include "metrics/gmm_label_refinement.h"
 #include "models/divergence.h"
 #include "models/registry.h"
 #include "models/vade.h"
@@ -169,6 +172,41 @@ TEST_CASE("VaDE options are validated with messages naming the key", "[fast][vad
   spec = tiny_vade_spec();
   spec.options["init_perplexity"] = 0.5;
   CHECK_THROWS_WITH(make_model(spec), Catch::Contains("options.init_perplexity"));
+  spec = tiny_vade_spec();
+  spec.options["init_maps"] = 0;
+  CHECK_THROWS_WITH(make_model(spec), Catch::Contains("options.init_maps"));
+  spec = tiny_vade_spec();
+  spec.options["init_refine_steps"] = -1;
+  CHECK_THROWS_WITH(make_model(spec), Catch::Contains("options.init_refine_steps"));
+}
+
+TEST_CASE("VaDE's init_refine_steps fits the prior to the groups by their conditional likelihood", "[fast][vade]") {
+  // The prior must be exactly: k-means groups (the init's own seed and restarts), one Gaussian per group,
+  // then refine_mixture_to_labels with the same number of steps. Groups of unequal spread, so the
+  // refinement changes the maximum-likelihood fit.
+  torch::manual_seed(48);
+  const auto centres = torch::tensor({{-3.0, 0.0}, {3.0, 0.0}, {0.0, 4.0}});
+  const auto spread = torch::tensor({0.3, 1.5, 0.8});
+  const auto labels = torch::arange(240, torch::kLong) % 3;
+  const auto codes = centres.index_select(0, labels) + spread.index_select(0, labels).unsqueeze(1) * torch::randn({240, 2});
+  auto spec = tiny_vade_spec(3);
+  spec.options["init_em_iterations"] = 0;
+  spec.options["init_refine_steps"] = 50;
+  auto m = std::dynamic_pointer_cast<Vade>(make_model(spec));
+  REQUIRE(m);
+  m->initialize_prior(codes);
+  const auto groups = kmeans_best_of(codes, 3, 0, kKMeansRestarts).assignments;
+  GmmOptions one_step;
+  one_step.max_iter = 0;
+  const auto ml = fit_gaussian_mixture(codes, groups, 3, one_step);
+  LabelRefinementOptions ro;
+  ro.steps = 50;
+  const auto refined = refine_mixture_to_labels(ml, codes, groups, ro);
+  torch::NoGradGuard no_grad;
+  CHECK(torch::allclose(m->mixture_means().to(torch::kDouble), refined.means, 1e-4, 1e-5));
+  CHECK(torch::allclose(m->mixture_log_variances().exp().to(torch::kDouble), refined.variances, 1e-4, 1e-6));
+  CHECK(torch::allclose(m->mixture_weights().to(torch::kDouble), refined.weights, 1e-4, 1e-6));
+  CHECK_FALSE(torch::allclose(refined.means, ml.means, 1e-3, 1e-3));  // the steps did move it
 }
 
 TEST_CASE("VaDE denoising pre-training reconstructs the clean input from a corrupted one", "[fast][vade]") {
@@ -203,6 +241,7 @@ TEST_CASE("VaDE's t-SNE initialisation separates long parallel clusters that k-m
   auto spec = tiny_vade_spec(3);
   spec.options["init"] = "tsne";
   spec.options["init_em_iterations"] = 0;
+  spec.options["init_maps"] = GENERATE(1, 3);  // 3: three maps, their medoid grouping
   auto by_tsne = std::dynamic_pointer_cast<Vade>(make_model(spec));
   REQUIRE(by_tsne);
   by_tsne->initialize_prior(codes);

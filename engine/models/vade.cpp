@@ -5,12 +5,14 @@
 
 #include <cmath>
 
+#include "analysis/consensus_partition.h"
 #include "analysis/kmeans.h"
 #include "analysis/tsne.h"
 #include "config/json_fields.h"
 #include "core/error.h"
 #include "core/step_cancellation.h"
 #include "metrics/gmm_em.h"
+#include "metrics/gmm_label_refinement.h"
 #include "models/divergence.h"
 
 namespace vaelab {
@@ -23,7 +25,8 @@ VadeOptions VadeOptions::from_json(const nlohmann::json& j) {
   namespace jf = json_fields;
   jf::require_object(j, "options");
   jf::only_keys(j, "options", {"clusters", "pretrain_epochs", "init_samples", "init_seed", "pretrain",
-                               "pretrain_noise", "init", "init_em_iterations", "init_perplexity"});
+                               "pretrain_noise", "init", "init_em_iterations", "init_perplexity", "init_maps",
+                               "init_refine_steps"});
   VadeOptions o;
   o.clusters = jf::integer(j, "options", "clusters", o.clusters);
   if (o.clusters < 1) throw Error("preset key \"options.clusters\": must be >= 1");
@@ -44,6 +47,10 @@ VadeOptions VadeOptions::from_json(const nlohmann::json& j) {
   if (o.init_em_iterations < 0) throw Error("preset key \"options.init_em_iterations\": must be >= 0");
   o.init_perplexity = jf::number(j, "options", "init_perplexity", o.init_perplexity);
   if (!(o.init_perplexity >= 1.0)) throw Error("preset key \"options.init_perplexity\": must be >= 1");
+  o.init_maps = jf::integer(j, "options", "init_maps", o.init_maps);
+  if (o.init_maps < 1) throw Error("preset key \"options.init_maps\": must be >= 1");
+  o.init_refine_steps = jf::integer(j, "options", "init_refine_steps", o.init_refine_steps);
+  if (o.init_refine_steps < 0) throw Error("preset key \"options.init_refine_steps\": must be >= 0");
   return o;
 }
 
@@ -141,20 +148,29 @@ void Vade::initialize_prior(const torch::Tensor& codes_in, const std::function<b
   if (options_.init == "tsne") {
     // Groups found in a 2-D t-SNE map of the codes (the manifold-learning step of N2D, McConville et
     // al. 2019): k-means separates the map's islands far better than the raw 10-D codes.
-    TsneOptions to;
-    to.seed = options_.init_seed;
-    to.max_points = codes.size(0);
-    to.perplexity = options_.init_perplexity;
-    TsneProgress progress;
-    if (keep_going) progress = [&keep_going](int64_t, int64_t, const std::string&) { return keep_going(); };
-    const TsneResult map = tsne(codes, to, progress);
-    groups = kmeans_best_of(map.embedding, k, options_.init_seed, kKMeansRestarts).assignments;
+    std::vector<torch::Tensor> candidates;
+    for (int64_t m = 0; m < options_.init_maps; ++m) {
+      TsneOptions to;
+      to.seed = options_.init_seed + static_cast<uint64_t>(m);
+      to.max_points = codes.size(0);
+      to.perplexity = options_.init_perplexity;
+      TsneProgress progress;
+      if (keep_going) progress = [&keep_going](int64_t, int64_t, const std::string&) { return keep_going(); };
+      const TsneResult map = tsne(codes, to, progress);
+      candidates.push_back(kmeans_best_of(map.embedding, k, to.seed, kKMeansRestarts).assignments);
+    }
+    groups = candidates[medoid_partition(candidates)];
   } else {
     groups = kmeans_best_of(codes, k, options_.init_seed, kKMeansRestarts).assignments;
   }
   GmmOptions go;
   go.max_iter = options_.init_em_iterations;
-  const GaussianMixture gmm = fit_gaussian_mixture(codes, groups, k, go);
+  GaussianMixture gmm = fit_gaussian_mixture(codes, groups, k, go);
+  if (options_.init_refine_steps > 0) {
+    LabelRefinementOptions ro;
+    ro.steps = options_.init_refine_steps;
+    gmm = refine_mixture_to_labels(gmm, codes, groups, ro);
+  }
   const auto opts = mu_c_.options();
   pi_logits_.copy_(gmm.weights.log().to(opts.device(), opts.dtype()));
   mu_c_.copy_(gmm.means.to(opts.device(), opts.dtype()));

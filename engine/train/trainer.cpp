@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/device.h"
+#include "core/heap_retention.h"
 #include "core/error.h"
 #include "core/step_cancellation.h"
 #include "core/task.h"
@@ -629,6 +630,7 @@ Trainer::Trainer(const Preset& preset, std::shared_ptr<const DatasetSplit> data,
   d.options = options;
   d.device = resolve_device(options.device.empty() ? preset.device : options.device);
   if (options.threads > 0) set_threads(options.threads);
+  retain_freed_heap_memory();  // no page faults on each step's buffers (core/heap_retention.h)
   d.spec = preset.model;
   d.spec.shape = d.data->train.shape;
   d.spec.num_classes = d.data->train.num_classes();
