@@ -218,8 +218,11 @@ std::string step_arguments(const Options& o) {
 double torch_reference(const Options& o) {
   // By default PyTorch runs with the same glibc heap settings our engine applies (the environment
   // variables equivalent to core/heap_retention.cpp's mallopt calls), so the two differ only in code.
-  const std::string env = o.pytorch_default_malloc ? ""
-                          : "MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=16777216 ";
+  const std::string env = o.pytorch_default_malloc
+                              ? ""
+                              : "MALLOC_MMAP_THRESHOLD_=" + std::to_string(vaelab::kHeapMmapThreshold) +
+                                    " MALLOC_TRIM_THRESHOLD_=" + std::to_string(vaelab::kHeapTrimThreshold) +
+                                    " MALLOC_TOP_PAD_=" + std::to_string(vaelab::kHeapTopPad) + " ";
   return samples_per_second_of(env + o.python + " '" + o.script + "'" + step_arguments(o));
 }
 

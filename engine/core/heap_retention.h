@@ -13,7 +13,14 @@
 // - Idempotent and thread-safe (applied once per process); returns whether the settings are in force
 //   (false on a C library other than glibc, where it does nothing).
 // - Call before the first training step; the trainer's start does (train/trainer.cpp).
+#include <cstddef>
+
 namespace vaelab {
+
+// The settings (also what a benchmark passes to another process as glibc's MALLOC_*_ variables).
+constexpr std::size_t kHeapMmapThreshold = 32u * 1024 * 1024;
+constexpr std::size_t kHeapTrimThreshold = 1024u * 1024 * 1024;
+constexpr std::size_t kHeapTopPad = 16u * 1024 * 1024;
 
 bool retain_freed_heap_memory();
 

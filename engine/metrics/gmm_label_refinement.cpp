@@ -3,21 +3,24 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/error.h"
 
 namespace vaelab {
 
 namespace {
 
-constexpr double kLog2Pi = 1.8378770664093454835606594728112;
-
-// log pi_k + log N(x_i; mu_k, exp(logvar_k)), {N, K}, differentiable in all three parameter tensors.
-torch::Tensor log_joint(const torch::Tensor& x, const torch::Tensor& log_pi, const torch::Tensor& mu,
-                        const torch::Tensor& logvar) {
-  const auto inv = (-logvar).exp();  // {K, D}
-  const auto quad = torch::mm(x * x, inv.t()) - 2.0 * torch::mm(x, (mu * inv).t()) + (mu * mu * inv).sum(1).unsqueeze(0);
-  const auto norm = (logvar.sum(1) + kLog2Pi * static_cast<double>(mu.size(1))).unsqueeze(0);
-  return log_pi.unsqueeze(0) - 0.5 * (quad + norm);
+// The mixture with weights softmax(log_pi) and variances exp(logvar), built from differentiable tensors so
+// that GaussianMixture::log_joint's value carries gradients to all three (softmax keeps the weights a
+// distribution whatever log_pi becomes).
+GaussianMixture mixture_of(const torch::Tensor& log_pi, const torch::Tensor& mu, const torch::Tensor& logvar) {
+  GaussianMixture g;
+  g.weights = torch::softmax(log_pi, 0);
+  g.means = mu;
+  g.variances = logvar.exp();
+  return g;
 }
 
 struct Checked {
@@ -47,9 +50,7 @@ Checked check(const GaussianMixture& g, const torch::Tensor& x_in, const torch::
 double label_cross_entropy(const GaussianMixture& g, const torch::Tensor& x, const torch::Tensor& labels) {
   const Checked c = check(g, x, labels);
   torch::NoGradGuard no_grad;
-  const auto lj = log_joint(c.x, g.weights.to(torch::kCPU, torch::kDouble).log(),
-                            g.means.to(torch::kCPU, torch::kDouble), g.variances.to(torch::kCPU, torch::kDouble).log());
-  return torch::nll_loss(torch::log_softmax(lj, 1), c.labels).item<double>();
+  return torch::nll_loss(torch::log_softmax(g.log_joint(c.x).cpu(), 1), c.labels).item<double>();
 }
 
 GaussianMixture refine_mixture_to_labels(const GaussianMixture& start, const torch::Tensor& x,
@@ -66,8 +67,7 @@ GaussianMixture refine_mixture_to_labels(const GaussianMixture& start, const tor
     torch::optim::Adam adam({log_pi, mu, logvar}, torch::optim::AdamOptions(options.learning_rate));
     for (int64_t step = 0; step < options.steps; ++step) {
       adam.zero_grad();
-      // log_softmax over log_pi makes the weights a distribution whatever log_pi becomes.
-      const auto lj = log_joint(c.x, torch::log_softmax(log_pi, 0), mu, logvar);
+      const auto lj = mixture_of(log_pi, mu, logvar).log_joint(c.x);
       torch::nll_loss(torch::log_softmax(lj, 1), c.labels).backward();
       adam.step();
       torch::NoGradGuard no_grad;
@@ -75,10 +75,7 @@ GaussianMixture refine_mixture_to_labels(const GaussianMixture& start, const tor
     }
   }
   torch::NoGradGuard no_grad;
-  GaussianMixture g;
-  g.weights = torch::softmax(log_pi.detach(), 0);
-  g.means = mu.detach().clone();
-  g.variances = logvar.detach().exp();
+  GaussianMixture g = mixture_of(log_pi.detach(), mu.detach().clone(), logvar.detach());
   g.iterations = options.steps;
   g.converged = false;
   g.mean_log_likelihood = g.log_likelihood(c.x).mean().item<double>();

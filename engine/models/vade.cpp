@@ -148,14 +148,14 @@ void Vade::initialize_prior(const torch::Tensor& codes_in, const std::function<b
   if (options_.init == "tsne") {
     // Groups found in a 2-D t-SNE map of the codes (the manifold-learning step of N2D, McConville et
     // al. 2019): k-means separates the map's islands far better than the raw 10-D codes.
+    TsneOptions to;
+    to.max_points = codes.size(0);
+    to.perplexity = options_.init_perplexity;
+    TsneProgress progress;
+    if (keep_going) progress = [&keep_going](int64_t, int64_t, const std::string&) { return keep_going(); };
     std::vector<torch::Tensor> candidates;
     for (int64_t m = 0; m < options_.init_maps; ++m) {
-      TsneOptions to;
       to.seed = options_.init_seed + static_cast<uint64_t>(m);
-      to.max_points = codes.size(0);
-      to.perplexity = options_.init_perplexity;
-      TsneProgress progress;
-      if (keep_going) progress = [&keep_going](int64_t, int64_t, const std::string&) { return keep_going(); };
       const TsneResult map = tsne(codes, to, progress);
       candidates.push_back(kmeans_best_of(map.embedding, k, to.seed, kKMeansRestarts).assignments);
     }
