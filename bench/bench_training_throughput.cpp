@@ -10,16 +10,21 @@
 //   we report the median of each. Each round runs each side in a fresh process (ours: this program
 //   re-run with --ours-only): on this VM a process lands in a fast (~7 ms/step) or a slow (~10.5 ms)
 //   mode for its whole life, for both engines alike, so one long-lived process would draw one mode for
-//   all rounds while PyTorch drew one per round.
-// - Two sgemm-bound limits, both measured in every round (a limit ignores all elementwise work:
+//   all rounds while PyTorch drew one per round. For the same reason each process also measures the two
+//   limits below itself, and each rate is set against the limits of its own process.
+// - Two sgemm-bound limits, measured in every process (a limit ignores all elementwise work:
 //   activations, loss, Adam; no implementation can reach it):
 //   (a) rate: torch::mm on the model's forward shapes (batch x in) * (in x out) gives GFLOP/s; the limit
 //       is that rate / (3 x forward flops per sample), 3 x = forward + the input and weight gradients;
 //   (b) exact: the 17 GEMMs one training step runs, in the layouts LibTorch's Linear runs them
 //       (forward addmm(b, X, W^T); backward dX = dY W for all but the first layer, dW = dY^T X), timed
-//       back to back; the limit is batch / that time. Backward layouts run faster here than the
-//       forward ones, so (b) is the higher, stricter limit.
+//       back to back; the limit is batch / that time.
 //   One 1024^3 square is timed once for reference.
+// - Where a step of ours goes, measured in this process every round: forward + loss, backward, optimiser,
+//   each next to its GEMMs run back to back; and the floor under any exact float32 Adam step, a one-pass
+//   loop with Adam's memory traffic (read 4, write 3 arrays of the parameter count) and no arithmetic.
+//   The ceiling printed last is the fraction of the limit an implementation would reach whose GEMMs ran
+//   as fast as back to back, whose Adam ran at that floor, and whose elementwise work cost nothing.
 //
 // Usage: bench_training_throughput [--threads T] [--rounds R] [--steps N] [--warmup W] [--batch B]
 //                                  [--python /usr/bin/python3] [--script path/to/pytorch_vae_reference.py]
@@ -27,6 +32,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -97,6 +103,19 @@ double forward_flops_per_sample() {
   return f;
 }
 
+// Seconds per call of pass(), after 20 warm-up calls, over at least min_seconds and 50 calls.
+template <class Pass>
+double seconds_per_pass(Pass&& pass, double min_seconds) {
+  for (int i = 0; i < 20; ++i) pass();
+  int reps = 0;
+  auto t0 = Clock::now();
+  while (seconds_since(t0) < min_seconds || reps < 50) {
+    pass();
+    ++reps;
+  }
+  return seconds_since(t0) / reps;
+}
+
 // GFLOP/s of torch::mm on the model's forward shapes (batch x in) * (in x out), run back to back.
 double sgemm_model_shapes(int batch) {
   std::vector<torch::Tensor> a, b;
@@ -104,24 +123,17 @@ double sgemm_model_shapes(int batch) {
     a.push_back(torch::rand({batch, in}));
     b.push_back(torch::rand({in, out}));
   }
-  auto pass = [&] {
-    for (size_t i = 0; i < a.size(); ++i) {
-      auto c = torch::mm(a[i], b[i]);
-    }
-  };
-  for (int i = 0; i < 20; ++i) pass();
-  const double flops_per_pass = forward_flops_per_sample() * batch;
-  int reps = 0;
-  auto t0 = Clock::now();
-  while (seconds_since(t0) < 1.0 || reps < 50) {
-    pass();
-    ++reps;
-  }
-  return flops_per_pass * reps / seconds_since(t0) / 1e9;
+  const double seconds = seconds_per_pass(
+      [&] {
+        for (size_t i = 0; i < a.size(); ++i) torch::mm(a[i], b[i]);
+      },
+      1.0);
+  return forward_flops_per_sample() * batch / seconds / 1e9;
 }
 
-// Seconds for the GEMMs of one training step, in Linear's layouts (see (b) above), run back to back.
-double step_gemm_seconds(int batch) {
+// Seconds for the GEMMs of one training step, in Linear's layouts (see (b) above), run back to back:
+// {forward, backward}.
+std::array<double, 2> step_gemm_seconds(int batch) {
   std::vector<torch::Tensor> x, w, b, dy;
   for (auto [in, out] : kLayers) {
     x.push_back(torch::rand({batch, in}));
@@ -129,33 +141,61 @@ double step_gemm_seconds(int batch) {
     b.push_back(torch::rand({out}));
     dy.push_back(torch::rand({batch, out}));
   }
-  auto pass = [&] {
-    for (size_t i = 0; i < kLayers.size(); ++i) {
-      torch::addmm(b[i], x[i], w[i].t());        // forward
-      if (i > 0) torch::mm(dy[i], w[i]);          // input gradient (the data needs none)
-      torch::mm(dy[i].t(), x[i]);                 // weight gradient
-    }
-  };
-  for (int i = 0; i < 20; ++i) pass();
-  int reps = 0;
-  auto t0 = Clock::now();
-  while (seconds_since(t0) < 1.0 || reps < 50) {
-    pass();
-    ++reps;
-  }
-  return seconds_since(t0) / reps;
+  const double forward = seconds_per_pass(
+      [&] {
+        for (size_t i = 0; i < kLayers.size(); ++i) torch::addmm(b[i], x[i], w[i].t());
+      },
+      0.5);
+  const double backward = seconds_per_pass(
+      [&] {
+        for (size_t i = 0; i < kLayers.size(); ++i) {
+          if (i > 0) torch::mm(dy[i], w[i]);  // input gradient (the data needs none)
+          torch::mm(dy[i].t(), x[i]);         // weight gradient
+        }
+      },
+      0.5);
+  return {forward, backward};
+}
+
+// A measurement in one process: its training rate (samples/s, 0 where none ran) and the two limits
+// (samples/s) measured in that same process; on this VM a process keeps a fast or a slow mode for its
+// whole life, so a rate is compared with the limits of its own process.
+struct Measurement {
+  double rate = 0, limit_a = 0, limit_b = 0;
+};
+
+Measurement limits_here(int batch) {
+  const auto gemm = step_gemm_seconds(batch);
+  return {0, sgemm_model_shapes(batch) * 1e9 / (3.0 * forward_flops_per_sample()), batch / (gemm[0] + gemm[1])};
+}
+
+// Seconds for a one-pass loop over n floats that reads four arrays and writes three, the memory traffic
+// of an Adam update (read param, grad, exp_avg, exp_avg_sq; write param, exp_avg, exp_avg_sq) with no
+// arithmetic to speak of: the bandwidth floor under any exact float32 Adam step.
+double adam_traffic_seconds(int64_t n) {
+  auto p = torch::rand({n}), g = torch::rand({n}), m = torch::rand({n}), v = torch::rand({n});
+  float *pp = p.data_ptr<float>(), *gp = g.data_ptr<float>(), *mp = m.data_ptr<float>(), *vp = v.data_ptr<float>();
+  return seconds_per_pass(
+      [&] {
+        at::parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
+          float* __restrict P = pp;
+          const float* __restrict G = gp;
+          float* __restrict M = mp;
+          float* __restrict V = vp;
+          for (int64_t i = begin; i < end; ++i) {
+            const float gi = G[i];
+            M[i] += gi;
+            V[i] += gi;
+            P[i] += gi;
+          }
+        });
+      },
+      0.5);
 }
 
 double sgemm_square(int64_t n) {
   auto a = torch::rand({n, n}), b = torch::rand({n, n});
-  for (int i = 0; i < 3; ++i) torch::mm(a, b);
-  int reps = 0;
-  auto t0 = Clock::now();
-  while (seconds_since(t0) < 1.0 || reps < 5) {
-    auto c = torch::mm(a, b);
-    ++reps;
-  }
-  return 2.0 * n * n * n * reps / seconds_since(t0) / 1e9;
+  return 2.0 * n * n * n / seconds_per_pass([&] { torch::mm(a, b); }, 1.0) / 1e9;
 }
 
 struct Ours {
@@ -190,6 +230,43 @@ struct Ours {
     ++step;
   }
 
+  // Seconds per step in each phase, over `steps` training steps in this process:
+  // {forward + loss, backward, optimiser step}.
+  std::array<double, 3> phase_seconds(int steps) {
+    std::array<double, 3> t{0, 0, 0};
+    for (int i = 0; i < 20; ++i) train_step();
+    for (int i = 0; i < steps; ++i) {
+      vaelab::StepInfo info{step, 0};
+      auto t0 = Clock::now();
+      optimizer->zero_grad();
+      auto terms = model->loss(batch, info);
+      auto t1 = Clock::now();
+      terms.total.backward();
+      auto t2 = Clock::now();
+      optimizer->step();
+      model->after_step(batch, info, terms);
+      auto t3 = Clock::now();
+      t[0] += std::chrono::duration<double>(t1 - t0).count();
+      t[1] += std::chrono::duration<double>(t2 - t1).count();
+      t[2] += std::chrono::duration<double>(t3 - t2).count();
+      ++step;
+    }
+    for (auto& x : t) x /= steps;
+    return t;
+  }
+
+  // Seconds for one optimiser step alone, on the gradients of one training step.
+  double adam_seconds() {
+    train_step();
+    return seconds_per_pass([&] { optimizer->step(); }, 0.5);
+  }
+
+  int64_t parameter_count() const {
+    int64_t n = 0;
+    for (const auto& p : model->trainable_parameters()) n += p.numel();
+    return n;
+  }
+
   double samples_per_second(int warmup, int steps) {
     for (int i = 0; i < warmup; ++i) train_step();
     auto t0 = Clock::now();
@@ -198,8 +275,8 @@ struct Ours {
   }
 };
 
-// Runs cmd, parses the JSON line it prints, returns its "samples_per_second".
-double samples_per_second_of(const std::string& cmd) {
+// Runs cmd and reads the JSON line it prints.
+Measurement measurement_of(const std::string& cmd) {
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run " + cmd);
   std::string out;
@@ -207,7 +284,8 @@ double samples_per_second_of(const std::string& cmd) {
   while (fgets(buf, sizeof buf, pipe)) out += buf;
   const int rc = pclose(pipe);
   if (rc != 0) throw std::runtime_error("'" + cmd + "' failed (status " + std::to_string(rc) + ")");
-  return nlohmann::json::parse(out).at("samples_per_second").get<double>();
+  const auto j = nlohmann::json::parse(out);
+  return {j.at("samples_per_second").get<double>(), j.at("limit_a").get<double>(), j.at("limit_b").get<double>()};
 }
 
 std::string step_arguments(const Options& o) {
@@ -215,7 +293,7 @@ std::string step_arguments(const Options& o) {
          std::to_string(o.steps) + " --warmup " + std::to_string(o.warmup);
 }
 
-double torch_reference(const Options& o) {
+Measurement torch_reference(const Options& o) {
   // By default PyTorch runs with the same glibc heap settings our engine applies (the environment
   // variables equivalent to core/heap_retention.cpp's mallopt calls), so the two differ only in code.
   const std::string env = o.pytorch_default_malloc
@@ -223,12 +301,12 @@ double torch_reference(const Options& o) {
                               : "MALLOC_MMAP_THRESHOLD_=" + std::to_string(vaelab::kHeapMmapThreshold) +
                                     " MALLOC_TRIM_THRESHOLD_=" + std::to_string(vaelab::kHeapTrimThreshold) +
                                     " MALLOC_TOP_PAD_=" + std::to_string(vaelab::kHeapTopPad) + " ";
-  return samples_per_second_of(env + o.python + " '" + o.script + "'" + step_arguments(o));
+  return measurement_of(env + o.python + " '" + o.script + "' --limits" + step_arguments(o));
 }
 
-double ours_in_fresh_process(const Options& o) {
+Measurement ours_in_fresh_process(const Options& o) {
   static const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();  // not the shell's
-  return samples_per_second_of("'" + self + "' --ours-only" + step_arguments(o));
+  return measurement_of("'" + self + "' --ours-only" + step_arguments(o));
 }
 
 double median(std::vector<double> v) {
@@ -244,8 +322,11 @@ int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     torch::set_num_threads(o.threads);
     if (o.ours_only) {
+      vaelab::retain_freed_heap_memory();  // as the trainer does, and before the limits are measured
+      const auto limits = limits_here(o.batch);
       Ours ours(o.batch);
-      std::printf("{\"samples_per_second\": %.3f}\n", ours.samples_per_second(o.warmup, o.steps));
+      std::printf("{\"samples_per_second\": %.3f, \"limit_a\": %.3f, \"limit_b\": %.3f}\n",
+                  ours.samples_per_second(o.warmup, o.steps), limits.limit_a, limits.limit_b);
       return 0;
     }
     std::printf("training throughput, fashion-vae (MLP 784-512-256-2x20, Bernoulli, Adam 1e-3), batch %d, "
@@ -256,37 +337,72 @@ int main(int argc, char** argv) {
                                          : "with the same settings (MALLOC_*_ environment variables)");
 
     vaelab::retain_freed_heap_memory();  // the limits are measured under the same heap settings
-    std::vector<double> ours_rates, torch_rates, sgemm_rates, exact_limits;
+    Ours probe(o.batch);                  // ours in this process: where a step's time goes
+    const int64_t parameters = probe.parameter_count();
+    std::vector<double> ours_rates, torch_rates, ours_a, ours_b, torch_a, torch_b;
+    std::vector<double> here_a, here_b, forward, backward, optimiser, gemm_forward, gemm_backward, adam_alone,
+        traffic;
     for (int r = 0; r < o.rounds; ++r) {
-      // sgemm, ours, torch in every round: a busy machine slows all three alike.
-      sgemm_rates.push_back(sgemm_model_shapes(o.batch));
-      exact_limits.push_back(o.batch / step_gemm_seconds(o.batch));
-      ours_rates.push_back(ours_in_fresh_process(o));
-      torch_rates.push_back(torch_reference(o));
-      std::printf("  round %d: sgemm %6.1f GFLOP/s   step GEMMs %8.0f samples/s   ours %8.0f samples/s   "
-                  "pytorch %8.0f samples/s\n",
-                  r + 1, sgemm_rates.back(), exact_limits.back(), ours_rates.back(), torch_rates.back());
+      const auto ours = ours_in_fresh_process(o);
+      const auto torch_side = torch_reference(o);
+      ours_rates.push_back(ours.rate);
+      torch_rates.push_back(torch_side.rate);
+      ours_a.push_back(ours.rate / ours.limit_a);
+      ours_b.push_back(ours.rate / ours.limit_b);
+      torch_a.push_back(torch_side.rate / torch_side.limit_a);
+      torch_b.push_back(torch_side.rate / torch_side.limit_b);
+      std::printf("  round %d: ours %6.0f samples/s, limits (a) %6.0f (b) %6.0f -> %.3f %.3f   "
+                  "pytorch %6.0f, limits (a) %6.0f (b) %6.0f -> %.3f %.3f\n",
+                  r + 1, ours.rate, ours.limit_a, ours.limit_b, ours_a.back(), ours_b.back(), torch_side.rate,
+                  torch_side.limit_a, torch_side.limit_b, torch_a.back(), torch_b.back());
       std::fflush(stdout);
-    }
-    const double sgemm = median(sgemm_rates);
-    const double square = sgemm_square(1024);
 
+      const auto here = limits_here(o.batch);
+      const auto gemm = step_gemm_seconds(o.batch);
+      const auto phases = probe.phase_seconds(o.steps);
+      here_a.push_back(here.limit_a);
+      here_b.push_back(here.limit_b);
+      gemm_forward.push_back(gemm[0]);
+      gemm_backward.push_back(gemm[1]);
+      forward.push_back(phases[0]);
+      backward.push_back(phases[1]);
+      optimiser.push_back(phases[2]);
+      adam_alone.push_back(probe.adam_seconds());
+      traffic.push_back(adam_traffic_seconds(parameters));
+    }
+    const double square = sgemm_square(1024);
     const double flops_per_sample = 3.0 * forward_flops_per_sample();
-    const double limit = sgemm * 1e9 / flops_per_sample;
     const double ours_rate = median(ours_rates), torch_rate = median(torch_rates);
-    std::printf("sgemm, model shapes (batch %d, median): %.1f GFLOP/s; 1024^3 square: %.1f GFLOP/s\n", o.batch,
-                sgemm, square);
-    std::printf("flops per sample = 3 x 2 x sum(in x out) = %.0f (forward %.0f)\n", flops_per_sample,
-                forward_flops_per_sample());
-    const double exact = median(exact_limits);
-    std::printf("sgemm-bound limit: (a) %.0f samples/s (model-shape rate), %.0f samples/s (square rate); "
-                "(b) %.0f samples/s (the step's own GEMMs)\n",
-                limit, square * 1e9 / flops_per_sample, exact);
+    std::printf("flops per sample = 3 x 2 x sum(in x out) = %.0f (forward %.0f); a 1024^3 square runs at "
+                "%.1f GFLOP/s, a limit of %.0f samples/s\n",
+                flops_per_sample, forward_flops_per_sample(), square, square * 1e9 / flops_per_sample);
     std::printf("ours    (median): %.0f samples/s\n", ours_rate);
     std::printf("pytorch (median): %.0f samples/s\n", torch_rate);
     std::printf("ours / pytorch: %.3f\n", ours_rate / torch_rate);
-    std::printf("ours / sgemm-bound limit: (a) %.3f   (b) %.3f\n", ours_rate / limit, ours_rate / exact);
-    std::printf("pytorch / sgemm-bound limit: (a) %.3f   (b) %.3f\n", torch_rate / limit, torch_rate / exact);
+    std::printf("ours / sgemm-bound limit of its own process (median of the rounds): (a) %.3f   (b) %.3f\n",
+                median(ours_a), median(ours_b));
+    std::printf("pytorch / sgemm-bound limit of its own process (median of the rounds): (a) %.3f   (b) %.3f\n",
+                median(torch_a), median(torch_b));
+
+    // Where ours spends a step (in this process), against the GEMMs run back to back, and the floor
+    // under any exact float32 Adam: one pass over every parameter's four arrays, memory-bound (the
+    // GEMMs keep both cores busy, so nothing runs beside them).
+    const double ms = 1e3;
+    const double f = median(forward), b = median(backward), u = median(optimiser);
+    const double gf = median(gemm_forward), gb = median(gemm_backward), floor = median(traffic);
+    const double limit = median(here_a), exact = median(here_b);
+    std::printf("in this process (median): limits (a) %.0f (b) %.0f samples/s; a step of ours %.3f ms = %.0f "
+                "samples/s = (a) %.3f (b) %.3f\n",
+                limit, exact, (f + b + u) * ms, o.batch / (f + b + u), o.batch / (f + b + u) / limit,
+                o.batch / (f + b + u) / exact);
+    std::printf("  forward + loss %.3f ms (its GEMMs back to back %.3f) + backward %.3f (%.3f) + optimiser %.3f "
+                "(Adam alone %.3f; memory-traffic floor %.3f = %.1f GB/s)\n",
+                f * ms, gf * ms, b * ms, gb * ms, u * ms, median(adam_alone) * ms, floor * ms,
+                7.0 * 4.0 * static_cast<double>(parameters) / floor / 1e9);
+    const double t_a = o.batch / limit, t_b = o.batch / exact;
+    std::printf("ceiling of ours / limit for any exact float32 Adam, all elementwise work free and the GEMMs "
+                "as fast as back to back: (a) %.3f   (b) %.3f\n",
+                t_a / (t_a + floor), t_b / (t_b + floor));
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_training_throughput: error: %s\n", e.what());

@@ -7,7 +7,10 @@ per-sample means over the batch; Adam lr 1e-3. One training step = forward + los
 on a fixed synthetic batch of uniform [0, 1) inputs.
 
 Run with Debian's python3-torch (/usr/bin/python3) so that it uses the same LibTorch build and BLAS as
-the C++ engine. Prints one JSON line: {"samples_per_second": ..., "steps": ..., "seconds": ...}.
+the C++ engine. Prints one JSON line: {"samples_per_second": ..., "steps": ..., "seconds": ...}; with
+--limits also "limit_a" and "limit_b", the two sgemm-bound limits of bench_training_throughput.cpp measured
+in this process (torch.mm / torch.addmm on the model's shapes, back to back), since on this VM a process
+keeps a fast or a slow mode for its whole life.
 
 With --fashion-epochs N it instead trains the model on Fashion-MNIST (the dataset-fashion-mnist package,
 shuffled each epoch, the last partial batch kept as PyTorch's DataLoader does) and prints one JSON line
@@ -52,6 +55,40 @@ class Vae(nn.Module):
         return self.nelbo(x).mean()
 
 
+LAYERS = [(784, 512), (512, 256), (256, 40), (20, 256), (256, 512), (512, 784)]
+
+
+def seconds_per_pass(run_pass, min_seconds):
+    for _ in range(20):
+        run_pass()
+    reps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < min_seconds or reps < 50:
+        run_pass()
+        reps += 1
+    return (time.perf_counter() - start) / reps
+
+
+def sgemm_limits(batch):
+    """Samples/s if a step did only its GEMMs: (a) at the forward shapes' rate for 3 x the forward flops,
+    (b) the step's own 17 GEMMs in Linear's layouts, as bench_training_throughput.cpp measures them."""
+    forward_flops = sum(2.0 * i * o for i, o in LAYERS)
+    a = [torch.rand(batch, i) for i, _ in LAYERS]
+    b = [torch.rand(i, o) for i, o in LAYERS]
+    rate = forward_flops * batch / seconds_per_pass(lambda: [torch.mm(p, q) for p, q in zip(a, b)], 1.0)
+    w = [torch.rand(o, i) for i, o in LAYERS]
+    bias = [torch.rand(o) for _, o in LAYERS]
+    dy = [torch.rand(batch, o) for _, o in LAYERS]
+
+    def step_gemms():
+        for k in range(len(LAYERS)):
+            torch.addmm(bias[k], a[k], w[k].t())
+            if k > 0:
+                torch.mm(dy[k], w[k])
+            torch.mm(dy[k].t(), a[k])
+
+    return rate / (3.0 * forward_flops), batch / seconds_per_pass(step_gemms, 1.0)
+
+
 def read_idx_images(path):
     """Images of a gzip IDX file as float32 [N, 784] in [0, 1]."""
     with gzip.open(path, "rb") as f:
@@ -92,6 +129,7 @@ def main():
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--limits", action="store_true", help="also measure the sgemm-bound limits")
     parser.add_argument("--fashion-epochs", type=int, default=0,
                         help="train on Fashion-MNIST for N epochs and print the test nelbo per epoch")
     parser.add_argument("--fashion-root", default="/usr/share/datasets/fashion-mnist")
@@ -104,6 +142,7 @@ def main():
     if args.fashion_epochs > 0:
         train_on_fashion(args)
         return
+    limits = sgemm_limits(args.batch) if args.limits else None
     model = Vae()
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -123,13 +162,16 @@ def main():
         loss = step()
     float(loss)  # the last step's result is used, so nothing is left pending
     seconds = time.perf_counter() - start
-    print(json.dumps({
+    result = {
         "samples_per_second": args.steps * args.batch / seconds,
         "steps": args.steps,
         "seconds": seconds,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
-    }))
+    }
+    if limits:
+        result["limit_a"], result["limit_b"] = limits
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 
 #include "config/json_fields.h"
 #include "core/error.h"
+#include "models/bernoulli_nll.h"
 
 namespace vaelab {
 
@@ -18,9 +19,7 @@ torch::Tensor sum_per_sample(const torch::Tensor& t) { return t.flatten(1).sum(1
 torch::Tensor Likelihood::nll(const torch::Tensor& x, const torch::Tensor& out) const {
   switch (kind) {
     case Kind::Bernoulli:
-      // BCE with logits (stable for large |logit|), one fused kernel forward and backward.
-      return sum_per_sample(torch::nn::functional::binary_cross_entropy_with_logits(
-          out, x, torch::nn::functional::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone)));
+      return bernoulli_nll_per_sample(out, x);  // BCE with logits, stable for large |logit|
     case Kind::Gaussian: {
       const double d = static_cast<double>(x[0].numel());
       return sum_per_sample((x - out).pow(2)) / (2.0 * sigma2) + 0.5 * d * (kLog2Pi + std::log(sigma2));
