@@ -220,13 +220,23 @@ struct Ours {
     batch.x = torch::rand({batch_size, 1, 28, 28});
   }
 
-  void train_step() {
+  // One training step; with phases, adds its seconds of {forward + loss, backward, optimiser step}.
+  void train_step(std::array<double, 3>* phases = nullptr) {
     vaelab::StepInfo info{step, 0};
+    const auto t0 = Clock::now();
     optimizer->zero_grad();
     auto terms = model->loss(batch, info);
+    const auto t1 = Clock::now();
     terms.total.backward();
+    const auto t2 = Clock::now();
     optimizer->step();
     model->after_step(batch, info, terms);
+    if (phases) {
+      const auto t3 = Clock::now();
+      (*phases)[0] += std::chrono::duration<double>(t1 - t0).count();
+      (*phases)[1] += std::chrono::duration<double>(t2 - t1).count();
+      (*phases)[2] += std::chrono::duration<double>(t3 - t2).count();
+    }
     ++step;
   }
 
@@ -235,22 +245,7 @@ struct Ours {
   std::array<double, 3> phase_seconds(int steps) {
     std::array<double, 3> t{0, 0, 0};
     for (int i = 0; i < 20; ++i) train_step();
-    for (int i = 0; i < steps; ++i) {
-      vaelab::StepInfo info{step, 0};
-      auto t0 = Clock::now();
-      optimizer->zero_grad();
-      auto terms = model->loss(batch, info);
-      auto t1 = Clock::now();
-      terms.total.backward();
-      auto t2 = Clock::now();
-      optimizer->step();
-      model->after_step(batch, info, terms);
-      auto t3 = Clock::now();
-      t[0] += std::chrono::duration<double>(t1 - t0).count();
-      t[1] += std::chrono::duration<double>(t2 - t1).count();
-      t[2] += std::chrono::duration<double>(t3 - t2).count();
-      ++step;
-    }
+    for (int i = 0; i < steps; ++i) train_step(&t);
     for (auto& x : t) x /= steps;
     return t;
   }
@@ -322,9 +317,8 @@ int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     torch::set_num_threads(o.threads);
     if (o.ours_only) {
-      vaelab::retain_freed_heap_memory();  // as the trainer does, and before the limits are measured
+      Ours ours(o.batch);  // first: it applies the trainer's heap settings, under which the limits run
       const auto limits = limits_here(o.batch);
-      Ours ours(o.batch);
       std::printf("{\"samples_per_second\": %.3f, \"limit_a\": %.3f, \"limit_b\": %.3f}\n",
                   ours.samples_per_second(o.warmup, o.steps), limits.limit_a, limits.limit_b);
       return 0;
@@ -336,8 +330,7 @@ int main(int argc, char** argv) {
                 o.pytorch_default_malloc ? "with glibc's default malloc settings (--pytorch-default-malloc)"
                                          : "with the same settings (MALLOC_*_ environment variables)");
 
-    vaelab::retain_freed_heap_memory();  // the limits are measured under the same heap settings
-    Ours probe(o.batch);                  // ours in this process: where a step's time goes
+    Ours probe(o.batch);  // ours in this process: where a step's time goes (and the trainer's heap settings)
     const int64_t parameters = probe.parameter_count();
     std::vector<double> ours_rates, torch_rates, ours_a, ours_b, torch_a, torch_b;
     std::vector<double> here_a, here_b, forward, backward, optimiser, gemm_forward, gemm_backward, adam_alone,

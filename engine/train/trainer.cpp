@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "core/device.h"
-#include "core/heap_retention.h"
 #include "core/error.h"
+#include "core/heap_retention.h"
 #include "core/step_cancellation.h"
 #include "core/task.h"
 #include "models/registry.h"
