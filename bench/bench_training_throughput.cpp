@@ -45,7 +45,7 @@
 #include <thread>
 #include <vector>
 
-#include "config/preset.h"
+#include "train/preset.h"
 #include "core/error.h"
 #include "core/heap_retention.h"
 #include "models/registry.h"

@@ -164,3 +164,69 @@ TEST_CASE("evaluation honours the limit, chunks large k and can be cancelled", "
   options.iwae_k = 0;
   CHECK_THROWS_WITH(vaelab::evaluate_likelihood(*model, empty, options), Catch::Contains("empty"));
 }
+
+namespace {
+
+// A model with a deterministic loss: total = the batch's mean value, "row_sum" = the mean over rows of
+// each row's sum. It records whether loss() ran in eval mode.
+struct MeanOfInputs : vaelab::Model {
+  bool saw_training = false;
+  MeanOfInputs() { register_parameter("w", torch::zeros({1})); }
+  std::string variant() const override { return "mean-of-inputs"; }
+  int64_t latent_dim() const override { return 1; }
+  vaelab::Posterior encode(const vaelab::Batch& b) override { return {b.x.mean(1, true), {}}; }
+  torch::Tensor decode(const torch::Tensor& z, const torch::Tensor&) override { return z; }
+  vaelab::LossTerms loss(const vaelab::Batch& b, const vaelab::StepInfo&) override {
+    saw_training = saw_training || is_training();
+    vaelab::LossTerms t;
+    t.total = b.x.mean();
+    t.add("row_sum", b.x.sum(1).mean());
+    return t;
+  }
+  torch::Tensor log_likelihood(const vaelab::Batch& b, const torch::Tensor&) override { return b.x.sum(1); }
+};
+
+}  // namespace
+
+TEST_CASE("Test-view term means weight each batch by its size, whatever the batching", "[fast][evaluation]") {
+  const Dataset data = line_dataset(103, 5);
+  MeanOfInputs model;
+  model.train();
+  const double mean_all = data.storage.mean().item<double>();
+  const double row_sum = data.storage.sum(1).mean().item<double>();
+  for (int64_t batch_size : {1000, 10, 7}) {
+    INFO("batch size " << batch_size);
+    const auto r = vaelab::mean_loss_terms(model, data, vaelab::StepInfo{}, batch_size);
+    REQUIRE(r.complete);
+    CHECK(r.inputs == 103);
+    REQUIRE(r.means.size() == 2);
+    CHECK(r.means[0].first == "loss");
+    CHECK(r.means[0].second == Approx(mean_all).epsilon(1e-6));
+    CHECK(r.means[1].first == "row_sum");
+    CHECK(r.means[1].second == Approx(row_sum).epsilon(1e-6));
+  }
+  CHECK_FALSE(model.saw_training);  // evaluated in eval mode ...
+  CHECK(model.is_training());       // ... and given its mode back
+
+  // A limit takes the first inputs; a progress callback that says stop leaves the pass incomplete.
+  const auto first25 = vaelab::mean_loss_terms(model, data, vaelab::StepInfo{}, 10, 25);
+  CHECK(first25.inputs == 25);
+  CHECK(first25.means[0].second == Approx(data.storage.slice(0, 0, 25).mean().item<double>()).epsilon(1e-6));
+  const auto stopped =
+      vaelab::mean_loss_terms(model, data, vaelab::StepInfo{}, 10, 0, [](int64_t, int64_t) { return false; });
+  CHECK_FALSE(stopped.complete);
+  CHECK(stopped.inputs == 10);
+}
+
+TEST_CASE("TermMeans averages named values over inputs and keeps their first-seen order", "[fast][evaluation]") {
+  vaelab::TermMeans sums;
+  sums.add({{"loss", 2.0}, {"kl", 1.0}}, 3);
+  sums.add({{"loss", 6.0}, {"kl", 5.0}, {"extra", 4.0}}, 1);
+  const auto means = sums.means();
+  REQUIRE(means.size() == 3);
+  CHECK(means[0].first == "loss");
+  CHECK(means[0].second == Approx((3 * 2.0 + 6.0) / 4));
+  CHECK(means[1].second == Approx((3 * 1.0 + 5.0) / 4));
+  CHECK(means[2].first == "extra");
+  CHECK(sums.inputs() == 4);
+}

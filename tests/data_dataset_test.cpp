@@ -119,3 +119,22 @@ TEST_CASE("split_train_test is a fixed partition with round(n * fraction) test r
   CHECK_FALSE(s.test.equal(split_train_test(101, 0.2, 6).test));
   REQUIRE_THROWS_WITH(split_train_test(10, 1.0, 0), Catch::Contains("test_fraction"));
 }
+
+TEST_CASE("Dataset::batch gives the rows' inputs and labels on the device, by index or by range", "[fast][data-loaders]") {
+  const Dataset d = tiny_images();
+  const Batch by_index = d.batch(torch::tensor({4, 0}, torch::kInt64), torch::kCPU);
+  CHECK(by_index.x.sizes() == torch::IntArrayRef({2, 1, 2, 2}));
+  CHECK(torch::equal(by_index.x, d.inputs(torch::tensor({4, 0}, torch::kInt64))));
+  REQUIRE(by_index.y.defined());
+  CHECK(by_index.y[0].item<int64_t>() == 2);
+  CHECK(by_index.y[1].item<int64_t>() == 0);
+  const Batch by_range = d.batch(1, 3, torch::kCPU);
+  CHECK(torch::equal(by_range.x, d.inputs(1, 3)));
+  CHECK(torch::equal(by_range.y, torch::tensor({1, 0}, torch::kInt64)));
+
+  Dataset unlabelled = d;
+  unlabelled.labels = torch::Tensor();
+  CHECK_FALSE(unlabelled.batch(0, 2, torch::kCPU).y.defined());
+  CHECK_FALSE(unlabelled.batch(torch::tensor({1}, torch::kInt64), torch::kCPU).y.defined());
+  CHECK_THROWS_AS(d.batch(3, 7, torch::kCPU), Error);
+}

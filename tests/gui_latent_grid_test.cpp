@@ -56,7 +56,7 @@ TEST_CASE("Decoded images are clamped and rounded to 8 bits in H W C order", "[f
   x[0][1][0][0] = 0.5f;   // 128
   x[1][2][0][1] = -0.2f;  // clamped to 0
   x[1][2][0][0] = 1.0f;
-  const auto img = to_images(x);
+  const auto img = to_image_bytes(x);
   CHECK(img.count == 2);
   CHECK(img.channels == 3);
   REQUIRE(img.pixels.size() == 12);

@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
-#include "analysis/kmeans.h"
+#include "stats/kmeans.h"
 #include "core/error.h"
 #include "metrics/cluster_accuracy.h"
-#include "metrics/gmm_em.h"
+#include "stats/gmm_em.h"
 #include "metrics/informative_dimensions.h"
 
 using namespace vaelab;

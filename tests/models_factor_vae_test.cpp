@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "models/divergence.h"
 #include "models/factor_vae.h"
-#include "config/preset.h"
+#include "train/preset.h"
 #include "models/registry.h"
 
 using namespace vaelab;

@@ -7,10 +7,10 @@
 
 #include "core/error.h"
 #include "core/task.h"
-#include "analysis/kmeans.h"
+#include "stats/kmeans.h"
 #include "metrics/cluster_accuracy.h"
-#include "metrics/gmm_em.h"
-#include "metrics/gmm_label_refinement.h"
+#include "stats/gmm_em.h"
+#include "stats/gmm_label_refinement.h"
 #include "models/divergence.h"
 #include "models/registry.h"
 #include "models/vade.h"

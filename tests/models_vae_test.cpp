@@ -187,3 +187,48 @@ TEST_CASE("KL warm-up ramps the KL weight over the first steps in training only"
   bad.options["warmup_steps"] = -1;
   CHECK_THROWS_WITH(make_model(bad), Catch::Contains("options.warmup_steps"));
 }
+
+TEST_CASE("A model's device is where its state lives, the CPU for a model without state", "[fast][vae]") {
+  auto model = make_model(tiny_spec());
+  CHECK(model->device() == torch::Device(torch::kCPU));
+  struct Stateless : Model {
+    std::string variant() const override { return "stateless"; }
+    int64_t latent_dim() const override { return 1; }
+    Posterior encode(const Batch& b) override { return {b.x, {}}; }
+    torch::Tensor decode(const torch::Tensor& z, const torch::Tensor&) override { return z; }
+    LossTerms loss(const Batch&, const StepInfo&) override { return {}; }
+    torch::Tensor log_likelihood(const Batch& b, const torch::Tensor&) override { return b.x.sum(1); }
+  } stateless;
+  CHECK(stateless.device() == torch::Device(torch::kCPU));
+  CHECK(stateless.sample_prior(3).sizes() == torch::IntArrayRef({3, 1}));
+}
+
+TEST_CASE("EvalModeGuard gives the model its mode back, also when the scope throws", "[fast][vae]") {
+  auto model = make_model(tiny_spec());
+  model->train();
+  try {
+    EvalModeGuard guard(*model);
+    CHECK_FALSE(model->is_training());
+    throw std::runtime_error("evaluation failed");
+  } catch (const std::runtime_error&) {
+  }
+  CHECK(model->is_training());
+  model->eval();
+  {
+    EvalModeGuard guard(*model);
+  }
+  CHECK_FALSE(model->is_training());
+}
+
+TEST_CASE("The KL weight comes from the variant's parsed options, defaults included", "[fast][vae]") {
+  auto spec = tiny_spec("beta-vae");
+  spec.options = nlohmann::json::object();
+  CHECK(make_model(spec)->kl_weight() == 4.0);  // beta-VAE's default
+  spec.options = {{"beta", 2.5}};
+  CHECK(make_model(spec)->kl_weight() == 2.5);
+  spec.variant = "vae";
+  spec.options = nlohmann::json::object();
+  CHECK(make_model(spec)->kl_weight() == 1.0);
+  spec.variant = "wae-mmd";
+  CHECK_FALSE(make_model(spec)->kl_weight().has_value());
+}

@@ -6,7 +6,7 @@
 
 #include <random>
 
-#include "config/preset.h"
+#include "train/preset.h"
 #include "session/session.h"
 #include "test_support.h"
 

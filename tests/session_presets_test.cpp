@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "config/preset.h"
+#include "train/preset.h"
 #include "core/error.h"
 #include "session/session.h"
 
@@ -26,10 +26,10 @@ TEST_CASE("The fashion preset trains with a probe strip of 28x28 images and stop
   auto snap = session->snapshot();
   CHECK(snap->progress.step == 20);
   REQUIRE(snap->probe);
-  CHECK(snap->probe->count == 16);
-  CHECK(snap->probe->height == 28);
-  CHECK(snap->probe->width == 28);
-  CHECK(snap->probe->reconstructions.size() == 16u * 28 * 28);
+  CHECK(snap->probe->inputs.count == 16);
+  CHECK(snap->probe->inputs.height == 28);
+  CHECK(snap->probe->inputs.width == 28);
+  CHECK(snap->probe->reconstructions.pixels.size() == 16u * 28 * 28);
   REQUIRE(snap->model);
   CHECK(snap->model->step == 20);
 

@@ -1,16 +1,18 @@
 // Checkpoints: round trip (weights, optimiser state, history, counters, random stream), corrupt and
-// mismatched files, atomic writes. Synthetic vector data and a tiny MLP VAE keep each test to seconds.
+// mismatched files, atomic writes, a full disk and a file size limit. Synthetic vector data and a tiny MLP VAE keep each test to seconds.
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
 
-#include "config/preset.h"
+#include "train/preset.h"
 #include "core/error.h"
 #include "models/registry.h"
+#include "file_write_faults.h"
 #include "test_support.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
@@ -207,4 +209,69 @@ TEST_CASE("Non-finite weights are never saved", "[fast][train]") {
   CHECK_THROWS_WITH(save_checkpoint(path.string(), model, nullptr, meta), Catch::Contains("'w' has non-finite"));
   CHECK_FALSE(fs::exists(path));
   CHECK_FALSE(fs::exists(path.string() + ".tmp"));
+}
+
+namespace {
+
+std::vector<std::string> files_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Saves a trainer at step 3 into `path`, then checks that a second save (at step 5) under `fault`
+// fails with one error naming the checkpoint and `reason`, and that the step-3 checkpoint still loads.
+template <typename Fault>
+void check_failed_save_keeps_previous(const fs::path& path, Fault&& fault, const std::string& reason) {
+  auto data = vector_split(128, 6);
+  Trainer a(tiny_preset(), data);
+  a.step(3);
+  REQUIRE(a.wait_until_not_running(10000));
+  a.save_checkpoint(path.string());
+  a.step(2);
+  REQUIRE(a.wait_until_not_running(10000));
+  {
+    auto active = fault(fs::file_size(path));
+    CHECK_THROWS_WITH(a.save_checkpoint(path.string()),
+                      Catch::Equals("cannot write checkpoint \"" + path.string() + "\": " + reason));
+  }
+  CHECK(files_in(path.parent_path()) == std::vector<std::string>{path.filename().string()});
+  Trainer b(tiny_preset(), data);
+  b.load_checkpoint(path.string());
+  CHECK(b.snapshot()->progress.step == 3);
+  CHECK(read_checkpoint_meta(path.string()).step == 3);
+}
+
+}  // namespace
+
+TEST_CASE("A checkpoint save past the file size limit fails by name and the previous checkpoint still loads",
+          "[fast][train]") {
+  torch::manual_seed(4);
+  auto dir = test::scratch_dir("checkpoint_fsize");
+  check_failed_save_keeps_previous(
+      dir / "checkpoint.pt",
+      [](uintmax_t size) { return std::make_unique<test::FileSizeLimit>(size / 2); }, "File too large");
+}
+
+TEST_CASE("A checkpoint save on a full file system fails by name and the previous checkpoint still loads",
+          "[fast][train]") {
+  torch::manual_seed(5);
+  // Room for one checkpoint and a half: the second one's temporary file cannot be completed.
+  auto probe_dir = test::scratch_dir("checkpoint_full_disk_size");
+  {
+    Trainer t(tiny_preset(), vector_split(128, 6));
+    t.step(3);  // with Adam's moments, as saved below
+    REQUIRE(t.wait_until_not_running(10000));
+    t.save_checkpoint((probe_dir / "c.pt").string());
+  }
+  const uintmax_t pages = (fs::file_size(probe_dir / "c.pt") + 4095) / 4096;
+  auto dir = test::scratch_dir("checkpoint_full_disk");
+  test::TmpfsMount disk(dir.string(), "size=" + std::to_string((pages + pages / 2 + 1) * 4) + "k");
+  if (!disk.ok()) {
+    WARN(disk.reason());
+    return;
+  }
+  check_failed_save_keeps_previous(
+      dir / "checkpoint.pt", [](uintmax_t) { return 0; }, "No space left on device");
 }

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
-#include "config/preset.h"
+#include "train/preset.h"
 #include "models/registry.h"
 #include "session/session.h"
 #include "test_support.h"

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "config/preset.h"
+#include "train/preset.h"
 #include "models/registry.h"
 #include "train/output_bias_init.h"
 #include "train/trainer.h"

@@ -9,7 +9,7 @@
 #include <limits>
 #include <thread>
 
-#include "config/preset.h"
+#include "train/preset.h"
 #include "core/device.h"
 #include "core/error.h"
 #include "models/vade.h"
@@ -213,16 +213,16 @@ TEST_CASE("The probe strip holds the first test images and their reconstructions
   REQUIRE(trainer.wait_until_not_running(5000));
   auto probe = trainer.snapshot()->probe;
   REQUIRE(probe);
-  CHECK(probe->count == 5);
-  CHECK(probe->channels == 1);
-  CHECK(probe->height == 6);
-  CHECK(probe->width == 6);
-  REQUIRE(probe->inputs.size() == 5 * 36);
-  REQUIRE(probe->reconstructions.size() == 5 * 36);
+  CHECK(probe->inputs.count == 5);
+  CHECK(probe->inputs.channels == 1);
+  CHECK(probe->inputs.height == 6);
+  CHECK(probe->inputs.width == 6);
+  REQUIRE(probe->inputs.pixels.size() == 5 * 36);
+  REQUIRE(probe->reconstructions.pixels.size() == 5 * 36);
   CHECK(probe->step == 3);
   // Storage is uint8 already: the bytes must round-trip exactly.
   auto first = data->test.storage[0].reshape({-1});
-  for (int i = 0; i < 36; ++i) CHECK(probe->inputs[i] == first[i].item<uint8_t>());
+  for (int i = 0; i < 36; ++i) CHECK(probe->inputs.pixels[i] == first[i].item<uint8_t>());
 }
 
 TEST_CASE("A loss that becomes NaN pauses as Diverged with the last finite weights and names the term",
@@ -240,7 +240,9 @@ TEST_CASE("A loss that becomes NaN pauses as Diverged with the last finite weigh
   CHECK(snap->progress.message.find("term 'kl' became nan at step 5") != std::string::npos);
   // The thread is idle now: reading the live model is safe.
   REQUIRE(model->seen.size() == 6);  // steps 0..5 started
-  CHECK(torch::equal(model->w.detach(), model->seen[5]));  // the weights step 5 started from
+  // The last weights whose loss was finite: those step 4 started from (step 5's loss was NaN).
+  CHECK(torch::equal(model->w.detach(), model->seen[4]));
+  CHECK(snap->progress.message.find("weights restored from step 4") != std::string::npos);
   CHECK_FALSE(torch::equal(model->w.detach(), model->seen[0]));
   CHECK(torch::isfinite(model->running).all().item<bool>());  // the poisoned buffer was restored
   CHECK(snap->metrics->steps.size() == 5);  // no row for the diverged step

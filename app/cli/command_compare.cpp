@@ -1,7 +1,7 @@
 // vaelab-cli compare --presets A,B,... [--epochs N] [--set k=v]... --out DIR
 // vaelab-cli compare --runs DIR1,DIR2,... [--out DIR] [--pixel-kmeans] [--split test|train]
 // Trains each preset (DIR/<name>) or takes finished run folders, evaluates every run on its test view
-// (its train view with --split train) and prints one table (engine/analysis/comparison.h lists the
+// (its train view with --split train) and prints one table (engine/compare/standard_columns.h lists the
 // columns); writes DIR/compare.csv, DIR/compare.md and DIR/compare.json. A preset entry may carry its
 // own overrides:
 // "ph-vae-toy@options.orders=5" (folder and row "ph-vae-toy_orders-5").
@@ -14,7 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "analysis/comparison.h"
+#include "compare/comparison_runs.h"
+#include "compare/standard_columns.h"
 #include "commands.h"
 #include "core/device.h"
 #include "core/error.h"

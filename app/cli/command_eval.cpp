@@ -15,14 +15,15 @@
 
 #include "analysis/evaluation.h"
 #include "analysis/indicators.h"
+#include "analysis/model_health.h"
 #include "commands.h"
 #include "option_checks.h"
 #include "core/device.h"
 #include "core/error.h"
 #include "models/registry.h"
-#include "output_folder.h"
 #include "data/dataset_registry.h"
 #include "train/checkpoint.h"
+#include "train/run_folder.h"
 
 namespace {
 
@@ -38,7 +39,7 @@ struct EvalArgs {
 };
 
 void run_eval(const EvalArgs& args) {
-  const std::string checkpoint = vaelab::cli::checkpoint_path_of(args.run);
+  const std::string checkpoint = vaelab::locate_run(args.run).checkpoint;
   vaelab::set_threads(args.threads);
 
   // Everything comes from the checkpoint: the spec to build the model, the dataset descriptor to
@@ -80,6 +81,13 @@ void run_eval(const EvalArgs& args) {
   out["step"] = meta.step;
   // Further modules append their keys here (out.update(...)); see the README's "eval JSON keys".
   out.update(vaelab::indicators_json(*model, data, vaelab::IndicatorOptions{0.8, 0.5, args.batch_size, args.limit}));
+  vaelab::HealthOptions health_options;
+  health_options.batch_size = args.batch_size;
+  health_options.limit = args.limit;
+  health_options.seed = args.seed;
+  const vaelab::ModelHealth health = vaelab::evaluate_model_health(*model, data, health_options);
+  out["health"] = health.to_json();
+  if (tty) std::fprintf(stderr, "health: %s\n", health.verdict.sentence.c_str());
   std::cout << out.dump(2) << std::endl;
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "commands.h"
-#include "config/preset.h"
+#include "train/preset.h"
 #include "core/error.h"
 #include "data/dataset_registry.h"
 #include "models/registry.h"

@@ -17,6 +17,8 @@
 #include "output_folder.h"
 #include "session/session.h"
 #include "train/checkpoint.h"
+#include "train/run_folder.h"
+#include "train/run_folder_lock.h"
 
 namespace {
 
@@ -28,11 +30,11 @@ struct ResumeArgs {
 };
 
 void run_resume(const ResumeArgs& args) {
-  const std::string checkpoint = vaelab::cli::checkpoint_path_of(args.run);
-  const std::string out = std::filesystem::is_directory(args.run)
-                              ? args.run
-                              : std::filesystem::path(args.run).parent_path().string();
-  vaelab::cli::require_writable_folder(out.empty() ? "." : out);
+  const vaelab::RunLocation run = vaelab::locate_run(args.run);
+  const std::string& checkpoint = run.checkpoint;
+  const std::string out = run.folder;
+  vaelab::cli::require_writable_folder(out);
+  vaelab::RunFolderLock lock(out);  // before reading the checkpoint: another writer may be replacing it
   vaelab::set_threads(args.threads);
 
   const vaelab::CheckpointMeta meta = vaelab::read_checkpoint_meta(checkpoint);
@@ -51,11 +53,12 @@ void run_resume(const ResumeArgs& args) {
   options.trainer.threads = args.threads;
   options.trainer.device = args.device;
   auto session = vaelab::Session::open(checkpoint, options);
+  session->hold_run_folder(std::move(lock));
   std::printf("resuming %s at epoch %lld (step %lld), training to epoch %lld -> %s\n", args.run.c_str(),
               static_cast<long long>(meta.epoch), static_cast<long long>(meta.step), static_cast<long long>(target),
               out.c_str());
   std::fflush(stdout);
-  vaelab::cli::train_in_foreground(*session, out.empty() ? "." : out, meta.epoch);
+  vaelab::cli::train_in_foreground(*session, out, meta.epoch);
 }
 
 }  // namespace

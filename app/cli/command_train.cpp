@@ -15,6 +15,7 @@
 #include "foreground_training.h"
 #include "output_folder.h"
 #include "session/session.h"
+#include "train/run_folder_lock.h"
 
 namespace {
 
@@ -31,6 +32,7 @@ struct TrainArgs {
 void run_train(const TrainArgs& args) {
   // Before anything slow (dataset, model): an unwritable --out must fail at once.
   vaelab::cli::require_writable_folder(args.out);
+  vaelab::RunFolderLock lock(args.out);  // one writer per run folder (train/run_folder_lock.h)
   vaelab::set_threads(args.threads);
 
   vaelab::SessionOptions options;
@@ -41,6 +43,7 @@ void run_train(const TrainArgs& args) {
   options.trainer.threads = args.threads;
 
   auto session = vaelab::Session::open(args.preset, options);
+  session->hold_run_folder(std::move(lock));
   const auto& preset = session->preset();
   std::printf("training %s (%s, latent %lld) on %s for %lld epochs, batch %lld, %d threads -> %s\n",
               preset.name.c_str(), session->spec().variant.c_str(), static_cast<long long>(session->spec().latent),

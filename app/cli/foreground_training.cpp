@@ -120,6 +120,7 @@ void train_in_foreground(Session& session, const std::string& out_dir, int64_t e
 
   session.start();
   bool interrupted = false;
+  int64_t saved_epoch = epochs_done;
   int idle_polls = 0;  // start() is asynchronous: Idle is normal for a moment, not for ever
   while (true) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -132,6 +133,10 @@ void train_in_foreground(Session& session, const std::string& out_dir, int64_t e
     if (snap) display.update(*snap);
     const RunState now = session.state();
     if (!is_running_state(now)) break;
+    if (snap && snap->progress.epoch > saved_epoch) {  // a kill or a crash loses one epoch at most
+      session.save_run(out_dir);
+      saved_epoch = snap->progress.epoch;
+    }
     if (now == RunState::Idle && ++idle_polls > 150) throw Error("the trainer did not start within 30 s");
   }
   auto last = session.snapshot();

@@ -8,6 +8,8 @@
 // - Ctrl-C (SIGINT): the signal handler only sets an atomic flag (and restores the default action, so a
 //   second Ctrl-C kills at once). The polling loop sees it, stops the trainer (between two batches),
 //   saves the run folder and throws CommandExit{130}.
+// - The run folder is saved after every finished epoch too (a kill -9 loses one epoch at most), and at
+//   the end; the caller holds the folder's writer lock (Session::hold_run_folder), else save_run takes it.
 // - Ends: Finished/Stopped -> run saved, returns. Diverged -> the last finite state is saved, then
 //   vaelab::Error with the trainer's message. Failed -> vaelab::Error with the trainer's message.
 #include <cstdint>

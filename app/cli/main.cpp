@@ -6,6 +6,7 @@
 #include <c10/util/Exception.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -31,6 +32,9 @@ int fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file size limit (ulimit -f) must fail the write with EFBIG, reported like a full disk, instead of
+  // killing the process with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"vaelab-cli: train, resume and evaluate variational autoencoders", "vaelab-cli"};
   app.require_subcommand(1);
   app.fallthrough(false);

@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
+#include <unistd.h>
+
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 
 namespace vaelab::cli {
@@ -20,27 +20,14 @@ void require_writable_folder(const std::string& dir) {
   fs::create_directories(dir, ec);
   if (ec) throw Error(fmt::format("cannot create output folder '{}': {}", dir, ec.message()));
   if (!fs::is_directory(dir, ec)) throw Error(fmt::format("output folder '{}' is not a folder", dir));
-  const fs::path probe = fs::path(dir) / ".vaelab-write-probe";
-  {
-    std::ofstream out(probe);
-    out << "probe\n";
-    out.flush();
-    if (!out) {
-      throw Error(fmt::format("cannot write in output folder '{}': {}", dir, std::strerror(errno)));
-    }
+  // A probe of this process's own (two writers never share it), written like every run file.
+  const fs::path probe = fs::path(dir) / fmt::format(".vaelab-write-probe.{}", static_cast<long>(::getpid()));
+  try {
+    write_file_atomically(probe.string(), "probe\n");
+  } catch (const Error& e) {
+    throw Error(fmt::format("cannot write in output folder '{}': {}", dir, e.what()));
   }
   fs::remove(probe, ec);
-}
-
-std::string checkpoint_path_of(const std::string& run) {
-  std::error_code ec;
-  if (fs::is_directory(run, ec)) {
-    const fs::path file = fs::path(run) / "checkpoint.pt";
-    if (!fs::exists(file, ec)) throw Error(fmt::format("run folder '{}' has no checkpoint.pt", run));
-    return file.string();
-  }
-  if (!fs::exists(run, ec)) throw Error(fmt::format("run '{}' does not exist (expected a run folder or a checkpoint file)", run));
-  return run;
 }
 
 }  // namespace vaelab::cli

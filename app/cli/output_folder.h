@@ -9,7 +9,4 @@ namespace vaelab::cli {
 // the folder and the system's reason when either fails.
 void require_writable_folder(const std::string& dir);
 
-// DIR/checkpoint.pt for a run folder, or the path itself when it names a file.
-std::string checkpoint_path_of(const std::string& run);
-
 }  // namespace vaelab::cli

@@ -1,10 +1,16 @@
 #pragma once
 // The desktop app: one GLFW window, the ImGui frame loop, the view switcher, shortcuts, toasts, exports,
-// drag-and-drop, and the headless modes (--screenshot, --bench).
+// drag-and-drop, and the headless modes (--screenshot, --bench). One class, its members defined by
+// concept:
+//   app.cpp             construction, teardown, run() and the interactive loop
+//   app_window.cpp      the window, ImGui set-up, UI scale, imgui.ini settings
+//   app_runs.cpp        opening, saving and closing runs; dropped files
+//   app_frame.cpp       one frame: shortcuts, menu bar, view tabs, export dialog, toasts
+//   app_automation.cpp  headless runs: --screenshot with scripted drops and keys, --bench
 //
 // Frame contract (Tracy model): at the start of each frame the app drains the main-thread queue, then
 // takes the session's snapshot ONCE and hands it to the shown view. Nothing on the UI thread waits for a
-// training step: opening a run, saving and closing the old run's trainer run on the job runner.
+// training step: opening a run, saving and closing the old run's trainer run as tasks (MainThreadTasks).
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -12,8 +18,9 @@
 #include <vector>
 
 #include "command_line.h"
-#include "job_runner.h"
+#include "core/main_thread_tasks.h"
 #include "main_thread_queue.h"
+#include "screen_capture.h"
 #include "views/view.h"
 #include "widgets/plot_demo.h"
 
@@ -35,34 +42,36 @@ class App {
     std::string text;
     double shown_at;
   };
-  struct CaptureRequest {
-    ScreenRect rect;
-    std::function<void(const RgbImage&)> done;
-  };
 
+  // app_window.cpp
   bool init_window(std::string& error);
   void shutdown_window();
   void apply_ui_scale(float scale);
-  void frame(bool capture_whole, RgbImage* whole);
+
+  // app_frame.cpp. `whole`, when not null, receives the rendered frame (read before the swap).
+  void frame(ImageBytes* whole);
   void draw_main_window();
   void draw_menu_bar();
   void draw_export_popup();
   void draw_toasts();
   void handle_shortcuts();
-  void handle_drops();
-  void process_captures(RgbImage* whole);
   ViewContext make_context();
   View* current_view();
   int view_index(const std::string& name) const;
 
   void toast(ToastKind kind, const std::string& text);
-  // Opens a new run on a worker; the old session is closed on a worker too.
+  static double now_seconds();  // steady clock, seconds
+
+  // app_runs.cpp. Opens a new run in a task; the old session is closed in a task too.
   void open_async(const std::string& source, const std::string& preset_json);
   void install_session(std::shared_ptr<Session> session);
   void save_run_async();
   bool open_initial(std::string& error);
+  void listen_for_drops();  // GLFW drop callback -> dropped_
+  void handle_drops();
 
   int run_interactive();
+  // app_automation.cpp
   int run_screenshot();
   // Presses one key ("space", "a".."z", "ctrl+s") through the GLFW key callback and renders two frames.
   bool inject_key(const std::string& spec, std::string& error);
@@ -71,7 +80,7 @@ class App {
   CommandLine cl_;
   GLFWwindow* window_ = nullptr;
   MainThreadQueue queue_;
-  std::unique_ptr<JobRunner> jobs_;
+  std::unique_ptr<MainThreadTasks> tasks_;  // destroyed before the views: their results then drop
   std::shared_ptr<Session> session_;
   std::shared_ptr<const TrainerSnapshot> snapshot_;
   std::vector<std::unique_ptr<View>> views_;
@@ -80,7 +89,7 @@ class App {
   int current_ = 0;
   int select_request_ = -1;  // tab to select on the next frame
   std::vector<Toast> toasts_;
-  std::vector<CaptureRequest> captures_;
+  ScreenCaptures captures_;
   std::vector<std::string> dropped_;
   bool opening_ = false;
   std::string opening_what_;

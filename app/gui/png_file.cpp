@@ -2,9 +2,15 @@
 
 #include <stb_image_write.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
+#include <filesystem>
+
+#include "core/atomic_write.h"
+#include "core/error.h"
 
 namespace vaelab {
 namespace gui {
@@ -14,12 +20,14 @@ bool check_writable(const std::string& path, std::string& error) {
     error = "no file name given";
     return false;
   }
-  std::FILE* f = std::fopen(path.c_str(), "ab");
-  if (!f) {
+  // The folder must exist and take new files (the write itself goes to a temporary file there); the
+  // target is not touched, so a refused export leaves nothing behind.
+  const auto parent = std::filesystem::path(path).parent_path();
+  const std::string folder = parent.empty() ? "." : parent.string();
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
     error = "cannot write " + path + ": " + std::strerror(errno);
     return false;
   }
-  std::fclose(f);
   return true;
 }
 
@@ -29,27 +37,43 @@ bool write_png(const std::string& path, int width, int height, int channels, con
     error = "nothing to write to " + path + " (empty image)";
     return false;
   }
-  if (!stbi_write_png(path.c_str(), width, height, channels, pixels, width * channels)) {
-    error = "cannot write " + path + ": " + std::strerror(errno);
+  // Encoded in memory, then written by the one durable writer (a full disk or a vanished folder is an
+  // error naming the file, and an earlier file of that name stays whole).
+  std::string bytes;
+  auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
+  };
+  if (!stbi_write_png_to_func(append, &bytes, width, height, channels, pixels, width * channels)) {
+    error = "cannot encode " + path + " as PNG";
+    return false;
+  }
+  try {
+    write_file_atomically(path, bytes);
+  } catch (const Error& e) {
+    error = e.what();
     return false;
   }
   return true;
 }
 
-bool write_png(const std::string& path, const RgbImage& image, std::string& error) {
-  return write_png(path, image.width, image.height, 3, image.pixels.data(), error);
+bool write_png(const std::string& path, const ImageBytes& image, std::string& error) {
+  return write_png(path, static_cast<int>(image.width), static_cast<int>(image.height),
+                   static_cast<int>(image.channels), image.pixels.data(), error);
 }
 
-RgbImage upscale_nearest(const RgbImage& image, int factor) {
+ImageBytes upscale_nearest(const ImageBytes& image, int factor) {
   if (factor <= 1) return image;
-  RgbImage out;
+  const int64_t c = image.channels;
+  ImageBytes out;
+  out.count = std::min<int64_t>(image.count, 1);
+  out.channels = c;
   out.width = image.width * factor;
   out.height = image.height * factor;
-  out.pixels.resize(static_cast<size_t>(out.width) * out.height * 3);
-  for (int y = 0; y < out.height; ++y)
-    for (int x = 0; x < out.width; ++x)
-      std::memcpy(&out.pixels[(static_cast<size_t>(y) * out.width + x) * 3],
-                  &image.pixels[(static_cast<size_t>(y / factor) * image.width + x / factor) * 3], 3);
+  out.pixels.resize(static_cast<size_t>(out.width * out.height * c));
+  for (int64_t y = 0; y < out.height; ++y)
+    for (int64_t x = 0; x < out.width; ++x)
+      std::memcpy(&out.pixels[static_cast<size_t>((y * out.width + x) * c)],
+                  &image.pixels[static_cast<size_t>(((y / factor) * image.width + x / factor) * c)], static_cast<size_t>(c));
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// PNG writing for exports and screenshots (stb_image_write; the implementation lives in libstb).
-// Never throws: failures come back as a one-line error naming the path.
+// PNG writing for exports and screenshots (stb_image_write, encoded in memory; the implementation lives
+// in libstb), written by the engine's one durable writer (core/atomic_write.h). Never throws: failures
+// come back as a one-line error naming the path.
 #include <cstdint>
 #include <string>
 
@@ -10,13 +11,15 @@ namespace vaelab {
 namespace gui {
 
 // True when `path` can be created/overwritten (its folder exists and is writable); sets `error` if not.
+// Creates nothing.
 bool check_writable(const std::string& path, std::string& error);
-bool write_png(const std::string& path, const RgbImage& image, std::string& error);
+// The first image of `image` (channels 1 or 3).
+bool write_png(const std::string& path, const ImageBytes& image, std::string& error);
 // 8-bit image with `channels` 1, 3 or 4, rows top first.
 bool write_png(const std::string& path, int width, int height, int channels, const uint8_t* pixels,
                std::string& error);
-// Each pixel repeated factor x factor times.
-RgbImage upscale_nearest(const RgbImage& image, int factor);
+// The first image of `image`, each pixel repeated factor x factor times.
+ImageBytes upscale_nearest(const ImageBytes& image, int factor);
 
 }  // namespace gui
 }  // namespace vaelab

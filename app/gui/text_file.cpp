@@ -1,20 +1,20 @@
 #include "text_file.h"
 
-#include <fstream>
+#include <sstream>
+
+#include "core/atomic_write.h"
+#include "core/error.h"
 
 namespace vaelab {
 namespace gui {
 
 bool write_text_file(const std::string& path, const std::function<void(std::ostream&)>& write, std::string& error) {
-  std::ofstream out(path);
-  if (!out) {
-    error = "cannot write " + path;
-    return false;
-  }
-  write(out);
-  out.close();
-  if (!out) {
-    error = "error while writing " + path;
+  std::ostringstream text;
+  write(text);
+  try {
+    write_file_atomically(path, text.str());
+  } catch (const Error& e) {
+    error = e.what();
     return false;
   }
   return true;

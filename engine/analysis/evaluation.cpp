@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -9,35 +10,41 @@
 
 namespace vaelab {
 
-namespace {
-
-torch::Device device_of(Model& model) {
-  for (const auto& p : model.parameters()) return p.device();
-  for (const auto& b : model.buffers()) return b.device();
-  return torch::kCPU;
+void TermMeans::add(const std::vector<std::pair<std::string, double>>& values, int64_t inputs) {
+  for (const auto& [name, v] : values) {
+    auto it = std::find_if(sums_.begin(), sums_.end(), [&](const auto& p) { return p.first == name; });
+    if (it == sums_.end()) sums_.emplace_back(name, v * static_cast<double>(inputs));
+    else it->second += v * static_cast<double>(inputs);
+  }
+  inputs_ += inputs;
 }
 
-// Restores the module's training flag on every exit path (evaluation may throw or be cancelled).
-struct EvalModeGuard {
-  explicit EvalModeGuard(Model& m) : model(m), was_training(m.is_training()) { model.eval(); }
-  ~EvalModeGuard() {
-    if (was_training) model.train();
-  }
-  Model& model;
-  bool was_training;
-};
-
-Batch batch_of(const Dataset& data, int64_t begin, int64_t end, const torch::Device& device) {
-  Batch batch;
-  batch.x = data.inputs(begin, end).to(device);
-  if (data.has_labels()) {
-    auto index = torch::arange(begin, end, torch::kLong);
-    batch.y = data.labels_at(index).to(device);
-  }
-  return batch;
+std::vector<std::pair<std::string, double>> TermMeans::means() const {
+  auto out = sums_;
+  for (auto& [name, s] : out) s /= static_cast<double>(inputs_);
+  return out;
 }
 
-}  // namespace
+LossTermsMean mean_loss_terms(Model& model, const Dataset& data, const StepInfo& info, int64_t batch_size,
+                              int64_t limit, const EvaluationProgress& progress) {
+  if (batch_size < 1) throw Error(fmt::format("evaluation: batch size must be at least 1, got {}", batch_size));
+  const int64_t total = limit > 0 ? std::min(limit, data.size()) : data.size();
+  LossTermsMean result;
+  if (total <= 0) return result;
+  torch::NoGradGuard no_grad;
+  EvalModeGuard eval_mode(model);
+  const auto device = model.device();
+  TermMeans sums;
+  for (int64_t begin = 0; begin < total; begin += batch_size) {
+    const int64_t end = std::min(total, begin + batch_size);
+    sums.add(model.loss(data.batch(begin, end, device), info).values(), end - begin);
+    if (end < total && progress && !progress(end, total)) break;
+  }
+  result.inputs = sums.inputs();
+  result.means = sums.means();
+  result.complete = result.inputs == total;
+  return result;
+}
 
 nlohmann::json Evaluation::to_json() const {
   nlohmann::json j = nlohmann::json::object();
@@ -88,27 +95,21 @@ Evaluation evaluate_likelihood(Model& model, const Dataset& data, const Evaluati
   torch::NoGradGuard no_grad;
   EvalModeGuard eval_mode(model);
   if (options.seed >= 0) torch::manual_seed(static_cast<uint64_t>(options.seed));
-  const auto device = device_of(model);
+  const auto device = model.device();
 
   Evaluation result;
   // Pass 1: nelbo and the named terms. Terms are batch means; weight them by batch size so the result
   // is a mean over inputs whatever the batching.
   double nelbo_sum = 0.0;
-  std::vector<double> term_sums;
+  TermMeans term_sums;
   int64_t done = 0;
   for (int64_t begin = 0; begin < total; begin += options.batch_size) {
     const int64_t end = std::min(total, begin + options.batch_size);
     const int64_t n = end - begin;
-    Batch batch = batch_of(data, begin, end, device);
+    Batch batch = data.batch(begin, end, device);
     auto nelbo = model.nelbo(batch);
     nelbo_sum += nelbo.sum().item<double>();
-    LossTerms terms = model.loss(batch, StepInfo{});
-    auto values = terms.values();
-    if (result.terms.empty()) {
-      for (const auto& [name, v] : values) result.terms.emplace_back(name, 0.0);
-      term_sums.assign(values.size(), 0.0);
-    }
-    for (size_t i = 0; i < values.size() && i < term_sums.size(); ++i) term_sums[i] += values[i].second * n;
+    term_sums.add(model.loss(batch, StepInfo{}).values(), n);
     done = end;
     if (progress && !progress(done, total)) {
       result.cancelled = true;
@@ -117,7 +118,7 @@ Evaluation evaluate_likelihood(Model& model, const Dataset& data, const Evaluati
   }
   result.samples = done;
   result.nelbo = nelbo_sum / static_cast<double>(done);
-  for (size_t i = 0; i < term_sums.size(); ++i) result.terms[i].second = term_sums[i] / static_cast<double>(done);
+  result.terms = term_sums.means();
   if (!std::isfinite(result.nelbo))
     throw Error(fmt::format("evaluation: the negative ELBO of variant '{}' is not finite on '{}'",
                             model.variant(), data.name));
@@ -129,7 +130,7 @@ Evaluation evaluate_likelihood(Model& model, const Dataset& data, const Evaluati
   int64_t iwae_done = 0;
   for (int64_t begin = 0; begin < total; begin += iwae_batch) {
     const int64_t end = std::min(total, begin + iwae_batch);
-    Batch batch = batch_of(data, begin, end, device);
+    Batch batch = data.batch(begin, end, device);
     nll_sum -= iwae_log_likelihood(model, batch, options.iwae_k, options.max_rows).sum().item<double>();
     iwae_done = end;
     if (progress && !progress(iwae_done, total)) {

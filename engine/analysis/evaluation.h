@@ -18,6 +18,7 @@
 //   that object before printing it, so nothing here assumes it owns the whole object.
 #include <cstdint>
 #include <functional>
+#include <torch/types.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -50,6 +51,32 @@ struct Evaluation {
   // {"samples", "nelbo", "terms": {name: value}, and "iwae_nll", "iwae_k" when IWAE ran}.
   nlohmann::json to_json() const;
 };
+
+// Batch-size-weighted sums of named values (a model's LossTerms::values()), so that their means are
+// means over inputs whatever the batching. Names keep their first-seen order.
+class TermMeans {
+ public:
+  void add(const std::vector<std::pair<std::string, double>>& values, int64_t inputs);
+  std::vector<std::pair<std::string, double>> means() const;  // empty before the first add
+  int64_t inputs() const { return inputs_; }
+
+ private:
+  std::vector<std::pair<std::string, double>> sums_;
+  int64_t inputs_ = 0;
+};
+
+// The test-view pass the trainer runs at each epoch end: the mean of each named term of
+// model.loss(batch, info) over the first `limit` inputs of `data` (0 = all), in batches of
+// `batch_size`, under NoGradGuard in eval mode (the mode is restored). Random draws come from torch's
+// generator as it stands (the caller owns the stream). `progress` is asked after each batch; when it
+// says stop, the result holds the batches done and `complete` is false.
+struct LossTermsMean {
+  std::vector<std::pair<std::string, double>> means;
+  int64_t inputs = 0;
+  bool complete = false;
+};
+LossTermsMean mean_loss_terms(Model& model, const Dataset& data, const StepInfo& info, int64_t batch_size,
+                              int64_t limit = 0, const EvaluationProgress& progress = {});
 
 // Evaluates `model` on `data` (or its first options.limit inputs). Throws vaelab::Error on bad options
 // or an empty dataset, and when the model produces a non-finite nelbo.

@@ -29,15 +29,6 @@ nlohmann::json numbers_or_null(const std::vector<double>& v) {
   return out;
 }
 
-// Device of the model's first parameter or buffer; CPU when it has neither.
-torch::Device model_device(Model& model) {
-  auto params = model.parameters();
-  if (!params.empty()) return params.front().device();
-  auto buffers = model.buffers();
-  if (!buffers.empty()) return buffers.front().device();
-  return torch::kCPU;
-}
-
 }  // namespace
 
 Indicators compute_indicators(const torch::Tensor& mu_in, const torch::Tensor& logvar_in,
@@ -155,28 +146,18 @@ Posterior collect_posteriors(Model& model, const Dataset& data, const IndicatorO
   if (total <= 0) throw Error(fmt::format("indicators: dataset '{}' is empty", data.name));
 
   torch::NoGradGuard no_grad;
-  const bool was_training = model.is_training();
-  model.eval();
-  const auto device = model_device(model);
+  const EvalModeGuard eval_mode(model);
+  const auto device = model.device();
   std::vector<torch::Tensor> mus, logvars;
   bool deterministic = false;
-  try {
-    for (int64_t begin = 0; begin < total; begin += options.batch_size) {
-      const int64_t end = std::min(total, begin + options.batch_size);
-      Batch batch;
-      batch.x = data.inputs(begin, end).to(device);
-      if (data.has_labels()) batch.y = data.labels.slice(0, begin, end).to(device);
-      Posterior q = model.encode(batch);
-      mus.push_back(q.mu.to(torch::kCPU, torch::kFloat32));
-      if (q.logvar.defined()) logvars.push_back(q.logvar.to(torch::kCPU, torch::kFloat32));
-      else deterministic = true;
-      if (progress && !progress(end, total)) break;
-    }
-  } catch (...) {
-    model.train(was_training);
-    throw;
+  for (int64_t begin = 0; begin < total; begin += options.batch_size) {
+    const int64_t end = std::min(total, begin + options.batch_size);
+    Posterior q = model.encode(data.batch(begin, end, device));
+    mus.push_back(q.mu.to(torch::kCPU, torch::kFloat32));
+    if (q.logvar.defined()) logvars.push_back(q.logvar.to(torch::kCPU, torch::kFloat32));
+    else deterministic = true;
+    if (progress && !progress(end, total)) break;
   }
-  model.train(was_training);
   Posterior out;
   out.mu = torch::cat(mus, 0);
   if (!deterministic) out.logvar = torch::cat(logvars, 0);

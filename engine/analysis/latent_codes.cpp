@@ -29,16 +29,12 @@ LatentCodes encode_dataset(Model& model, const Dataset& data, const LatentCodeOp
   }
   const int64_t n = rows.numel();
   torch::NoGradGuard no_grad;
-  const auto device = model_device(model);
+  const auto device = model.device();
   std::vector<torch::Tensor> mus, logvars;
   bool deterministic = false;
   for (int64_t begin = 0; begin < n; begin += options.batch_size) {
     const int64_t end = std::min(n, begin + options.batch_size);
-    auto index = rows.slice(0, begin, end);
-    Batch batch;
-    batch.x = data.inputs(index).to(device);
-    if (data.has_labels()) batch.y = data.labels_at(index).to(device);
-    auto q = model.encode(batch);
+    auto q = model.encode(data.batch(rows.slice(0, begin, end), device));
     mus.push_back(q.mu.detach().to(torch::kCPU, torch::kFloat));
     if (q.logvar.defined())
       logvars.push_back(q.logvar.detach().to(torch::kCPU, torch::kFloat));

@@ -69,31 +69,9 @@ torch::Tensor manifold_codes(const torch::Tensor& base, int64_t dim_x, int64_t d
   return codes.to(base.device());
 }
 
-torch::Device model_device(Model& model) {
-  for (const auto& p : model.parameters()) return p.device();
-  for (const auto& b : model.buffers()) return b.device();
-  return torch::kCPU;
-}
-
-DecodedImages to_images(const torch::Tensor& images) {
-  if (images.dim() != 4) throw Error("expected images {B,C,H,W}, got " + std::to_string(images.dim()) + " dims");
-  DecodedImages out;
-  out.count = images.size(0);
-  out.channels = images.size(1);
-  out.height = images.size(2);
-  out.width = images.size(3);
-  // {B,C,H,W} -> {B,H,W,C}, 8-bit.
-  auto bytes = (images.detach().to(torch::kCPU, torch::kFloat32).clamp(0.0, 1.0) * 255.0 + 0.5)
-                   .to(torch::kUInt8)
-                   .permute({0, 2, 3, 1})
-                   .contiguous();
-  out.pixels.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
-  return out;
-}
-
-DecodedImages decode_to_images(Model& model, const torch::Tensor& z, const torch::Tensor& y, int64_t chunk) {
+ImageBytes decode_to_images(Model& model, const torch::Tensor& z, const torch::Tensor& y, int64_t chunk) {
   torch::NoGradGuard no_grad;
-  const auto device = model_device(model);
+  const auto device = model.device();
   std::vector<torch::Tensor> parts;
   for (int64_t b = 0; b < z.size(0); b += chunk) {
     const int64_t e = std::min(z.size(0), b + chunk);
@@ -105,12 +83,12 @@ DecodedImages decode_to_images(Model& model, const torch::Tensor& z, const torch
     parts.push_back(x.to(torch::kCPU));
   }
   if (parts.empty()) return {};
-  return to_images(torch::cat(parts, 0));
+  return to_image_bytes(torch::cat(parts, 0));
 }
 
 torch::Tensor decode_vectors(Model& model, const torch::Tensor& z, const torch::Tensor& y) {
   torch::NoGradGuard no_grad;
-  const auto device = model_device(model);
+  const auto device = model.device();
   torch::Tensor yy;
   if (y.defined()) yy = y.to(device, torch::kLong);
   auto x = model.decode(z.to(device, torch::kFloat32), yy);

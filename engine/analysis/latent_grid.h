@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "data/image_bytes.h"
 #include "models/model.h"
 
 namespace vaelab {
@@ -28,28 +29,13 @@ std::vector<double> normal_quantile_grid(int64_t n, double p_lo = 0.05, double p
 torch::Tensor manifold_codes(const torch::Tensor& base, int64_t dim_x, int64_t dim_y, int64_t n,
                              double p_lo = 0.05, double p_hi = 0.95);
 
-// 8-bit images in the layout of ImageStrip (each H*W*C contiguous, C = 1 or 3).
-struct DecodedImages {
-  int64_t count = 0;
-  int64_t channels = 0;
-  int64_t height = 0;
-  int64_t width = 0;
-  std::vector<uint8_t> pixels;
-};
-
-// Converts a batch of images in [0,1] ({B,C,H,W}, any device) to 8-bit, clamping.
-DecodedImages to_images(const torch::Tensor& images);
-
 // Decodes codes {B,H} with the model (under NoGradGuard, on the model's device, in chunks of `chunk`)
-// into 8-bit images; y is int64 {B} for conditional models (else undefined). For vector data (no
-// spatial dims) use decode_vectors instead. Throws vaelab::Error for non-image models.
-DecodedImages decode_to_images(Model& model, const torch::Tensor& z, const torch::Tensor& y = {},
-                               int64_t chunk = 256);
+// into 8-bit images (to_image_bytes); y is int64 {B} for conditional models (else undefined). For
+// vector data (no spatial dims) use decode_vectors instead. Throws vaelab::Error for non-image models.
+ImageBytes decode_to_images(Model& model, const torch::Tensor& z, const torch::Tensor& y = {},
+                            int64_t chunk = 256);
 
 // Decoder means for codes {B,H} as float32 {B,D} on the CPU (vector data).
 torch::Tensor decode_vectors(Model& model, const torch::Tensor& z, const torch::Tensor& y = {});
-
-// The device the model's parameters live on (CPU when it has none).
-torch::Device model_device(Model& model);
 
 }  // namespace vaelab

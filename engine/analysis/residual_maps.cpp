@@ -15,7 +15,7 @@ namespace vaelab {
 ResidualMaps residual_maps(Model& model, const Batch& batch_in) {
   if (!batch_in.x.defined() || batch_in.x.size(0) == 0) throw Error("residual maps: empty batch");
   torch::NoGradGuard no_grad;
-  const auto device = model_device(model);
+  const auto device = model.device();
   Batch batch{batch_in.x.to(device), batch_in.y.defined() ? batch_in.y.to(device) : torch::Tensor()};
   ResidualMaps out;
   auto recon = model.reconstruct(batch);

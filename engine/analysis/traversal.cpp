@@ -36,8 +36,8 @@ torch::Tensor traversal_codes(const torch::Tensor& seeds, const std::vector<int6
   return codes;
 }
 
-DecodedImages decode_traversals(Model& model, const torch::Tensor& seeds, const std::vector<int64_t>& dims,
-                                const TraversalOptions& options, const torch::Tensor& labels) {
+ImageBytes decode_traversals(Model& model, const torch::Tensor& seeds, const std::vector<int64_t>& dims,
+                             const TraversalOptions& options, const torch::Tensor& labels) {
   auto codes = traversal_codes(seeds, dims, options);
   torch::Tensor y;
   if (labels.defined())

@@ -31,8 +31,8 @@ torch::Tensor traversal_codes(const torch::Tensor& seeds, const std::vector<int6
 
 // traversal_codes decoded to 8-bit images (decode_to_images: NoGradGuard, the model's device). For
 // conditional models, labels {S} gives each seed's class (repeated along its sweeps).
-DecodedImages decode_traversals(Model& model, const torch::Tensor& seeds, const std::vector<int64_t>& dims,
-                                const TraversalOptions& options, const torch::Tensor& labels = {});
+ImageBytes decode_traversals(Model& model, const torch::Tensor& seeds, const std::vector<int64_t>& dims,
+                             const TraversalOptions& options, const torch::Tensor& labels = {});
 
 // Which dimensions to traverse, in which order: the dimensions of `group` (a latent_groups() entry; the
 // Ladder VAE picks a layer), sorted by I~(x; z_h) descending (indicators.dims_by_influence()), keeping

@@ -26,7 +26,7 @@ void TaskContext::set_status(const std::string& status) {
   task_.status_ = status;
 }
 
-Task::Task(std::string name, Job job) : name_(std::move(name)) {
+Task::Task(std::string name, Job job, Ended ended) : name_(std::move(name)), ended_(std::move(ended)) {
   // The thread only touches members of this Task, and ~Task joins it before they go away.
   thread_ = std::thread([this, job = std::move(job)]() mutable { run(std::move(job)); });
 }
@@ -52,6 +52,7 @@ void Task::run(Job job) {
     if (cancel_requested()) by_cancel = true;
     else error = "unknown exception";
   }
+  if (ended_) ended_(error, by_cancel);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     error_ = error;
@@ -93,6 +94,22 @@ bool Task::wait(int64_t timeout_ms) const {
 
 std::shared_ptr<Task> run_task(const std::string& name, Task::Job job) {
   return std::make_shared<Task>(name, std::move(job));
+}
+
+std::shared_ptr<Task> run_task(const std::string& name, DeliveringJob job, PostToMainThread post, Delivery deliver) {
+  // The result closure is written by the job and read by `ended`, both on the task's thread.
+  auto result = std::make_shared<std::function<void()>>();
+  Task::Job run = [job = std::move(job), result](TaskContext& ctx) { *result = job(ctx); };
+  Task::Ended ended = [name, result, post = std::move(post), deliver = std::move(deliver)](const std::string& error,
+                                                                                          bool cancelled) {
+    TaskEnding ending;
+    ending.name = name;
+    ending.cancelled = cancelled;
+    ending.error = error;
+    if (!cancelled && error.empty()) ending.apply = std::move(*result);
+    post([deliver, ending]() mutable { deliver(ending); });
+  };
+  return std::make_shared<Task>(name, std::move(run), std::move(ended));
 }
 
 }  // namespace vaelab

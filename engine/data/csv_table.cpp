@@ -10,7 +10,7 @@
 #include <fstream>
 #include <map>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "data/seeded_permutation.h"
 

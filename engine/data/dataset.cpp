@@ -98,6 +98,20 @@ torch::Tensor Dataset::labels_at(const torch::Tensor& index) const {
   return labels.index_select(0, index.to(torch::kCPU));
 }
 
+Batch Dataset::batch(const torch::Tensor& rows, const torch::Device& device) const {
+  Batch b;
+  b.x = inputs(rows).to(device);
+  if (has_labels()) b.y = labels_at(rows).to(device);
+  return b;
+}
+
+Batch Dataset::batch(int64_t begin, int64_t end, const torch::Device& device) const {
+  Batch b;
+  b.x = inputs(begin, end).to(device);
+  if (has_labels()) b.y = labels.slice(0, begin, end).to(device);
+  return b;
+}
+
 Dataset Dataset::subset(const torch::Tensor& index) const {
   check_index(*this, index);
   auto idx = index.to(torch::kCPU);

@@ -6,6 +6,7 @@
 // int64 [N] (undefined when the source has none); known generative factors (shapes) are float32 [N, F]
 // with factor_sizes[f] distinct values each.
 #include <torch/types.h>
+#include <c10/core/Device.h>
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -35,6 +36,12 @@ struct DataShape {
   std::string str() const;  // "1x28x28" or "2"
 };
 
+// One batch as every model consumes it: inputs in data shape, labels when the source has them.
+struct Batch {
+  torch::Tensor x;  // float32, data shape
+  torch::Tensor y;  // int64 {B} or undefined
+};
+
 struct Dataset {
   std::string name;          // e.g. "fashion-mnist/train"
   DataShape shape;
@@ -52,6 +59,10 @@ struct Dataset {
   torch::Tensor inputs(const torch::Tensor& index) const;
   torch::Tensor inputs(int64_t begin, int64_t end) const;
   torch::Tensor labels_at(const torch::Tensor& index) const;  // undefined when unlabelled
+  // The rows (int64 indices, or the range [begin, end)) as a Batch on `device`: inputs() and, when
+  // labelled, labels_at(). The one way to build a batch from a dataset.
+  Batch batch(const torch::Tensor& rows, const torch::Device& device) const;
+  Batch batch(int64_t begin, int64_t end, const torch::Device& device) const;
   // A new dataset holding only the given rows (shares nothing mutable with this one).
   Dataset subset(const torch::Tensor& index) const;
 };

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <functional>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "data/csv_table.h"
 #include "data/fashion_mnist.h"

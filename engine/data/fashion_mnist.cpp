@@ -4,7 +4,7 @@
 
 #include <future>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "data/idx_file.h"
 

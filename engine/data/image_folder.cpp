@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "data/image_resize.h"
 #include "data/seeded_permutation.h"

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "data/seeded_permutation.h"
 

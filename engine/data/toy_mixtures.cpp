@@ -5,7 +5,7 @@
 #include <cmath>
 #include <functional>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "data/normal_sampler.h"
 

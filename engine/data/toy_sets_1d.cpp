@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "data/normal_sampler.h"
 #include "data/seeded_permutation.h"

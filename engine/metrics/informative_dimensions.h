@@ -1,6 +1,6 @@
 #pragma once
 // The latent dimensions that carry information about x, for fitting a clustering model to encoder means
-// (the "VAE+GMM" baseline, metrics/metric_columns). Ours: dimension d is informative when its encoder
+// (the "VAE+GMM" baseline, compare/metric_columns). Ours: dimension d is informative when its encoder
 // means vary across the data more than the encoder's own posterior variance,
 //   Var_x(mu_d(x)) > E_x[sigma_d^2(x)],
 // i.e. when two codes differ there by more than the noise the model itself puts on them. A VAE that lets a

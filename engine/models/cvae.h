@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/model.h"
-#include "models/registry.h"
+#include "models/model_spec.h"
 
 namespace vaelab {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "models/discriminator_optimizer_state.h"
 #include "models/divergence.h"

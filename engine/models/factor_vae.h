@@ -42,6 +42,7 @@ torch::Tensor permute_dims(const torch::Tensor& z);
 class FactorVae : public Vae {
  public:
   FactorVae(const ModelSpec& spec, const FactorVaeOptions& options);
+  std::optional<double> kl_weight() const override { return std::nullopt; }  // weighted by gamma TC
 
   LossTerms loss(const Batch& batch, const StepInfo& info) override;
   std::vector<torch::Tensor> trainable_parameters() override;

@@ -26,7 +26,7 @@
 #include <string>
 
 #include "models/model.h"
-#include "models/registry.h"
+#include "models/model_spec.h"
 
 namespace vaelab {
 

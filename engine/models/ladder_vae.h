@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "models/model.h"
-#include "models/registry.h"
+#include "models/model_spec.h"
 
 namespace vaelab {
 

@@ -18,9 +18,14 @@ std::vector<std::pair<std::string, double>> LossTerms::values() const {
   return out;
 }
 
+torch::Device Model::device() const {
+  for (const auto& p : parameters()) return p.device();
+  for (const auto& b : buffers()) return b.device();
+  return torch::kCPU;
+}
+
 torch::Tensor Model::sample_prior(int64_t n, const torch::Tensor& /*y*/) {
-  auto device = parameters().empty() ? torch::kCPU : parameters().front().device();
-  return torch::randn({n, latent_dim()}, torch::TensorOptions().device(device));
+  return torch::randn({n, latent_dim()}, torch::TensorOptions().device(device()));
 }
 
 torch::Tensor Model::sample_posterior(const Posterior& q) {

@@ -21,16 +21,14 @@
 #include <torch/serialize/archive.h>
 #include <torch/types.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-namespace vaelab {
+#include "data/dataset.h"
 
-struct Batch {
-  torch::Tensor x;  // float32, data shape
-  torch::Tensor y;  // int64 {B} or undefined
-};
+namespace vaelab {
 
 struct Posterior {
   torch::Tensor mu;      // {B, H}
@@ -63,8 +61,15 @@ class Model : public torch::nn::Module {
   ~Model() override = default;
 
   virtual std::string variant() const = 0;
+  // Where the model lives: the device of its first parameter, else of its first buffer, else the CPU
+  // (a model without state).
+  torch::Device device() const;
   virtual int64_t latent_dim() const = 0;
   virtual std::vector<LatentGroup> latent_groups() const { return {{"z", 0, latent_dim()}}; }
+  // The weight beta of KLstd in the training objective, for variants whose objective is recon + beta KL
+  // (vae, beta-vae, iwae, ph-vae, noise-vae); nullopt for objectives weighted otherwise (FactorVAE's
+  // gamma, the MoG-VAE's beta1..beta4, VaDE, HEBAE, WAE-MMD, Ladder, CVAE). Read from the parsed options.
+  virtual std::optional<double> kl_weight() const { return std::nullopt; }
   // True when encode/decode need labels (conditional VAE).
   virtual bool is_conditional() const { return false; }
 
@@ -81,6 +86,10 @@ class Model : public torch::nn::Module {
 
   // --- probabilistic pieces, defaults for a standard-normal prior and diagonal Gaussian posterior ---
   virtual torch::Tensor sample_prior(int64_t n, const torch::Tensor& y = {});
+  // Variance of the prior p(z) per latent dimension, {latent_dim()}, positive, any device: the unit in
+  // which model health measures active units and posterior-variance collapse (analysis/model_health.h).
+  // Default: ones, the N(0, I) prior; hierarchical, mixture and empirical priors override it.
+  virtual torch::Tensor prior_variance() const { return torch::ones({latent_dim()}); }
   virtual torch::Tensor sample_posterior(const Posterior& q);  // reparameterised: mu + sigma*eps
   virtual torch::Tensor log_prior(const torch::Tensor& z);     // {B}
   virtual torch::Tensor log_posterior(const torch::Tensor& z, const Posterior& q);  // {B}
@@ -92,6 +101,22 @@ class Model : public torch::nn::Module {
   virtual torch::Tensor nelbo(const Batch& batch);
   // Decoder mean of the posterior mean code: what "reconstruction" shows.
   virtual torch::Tensor reconstruct(const Batch& batch);
+};
+
+// Puts a model in eval mode for a scope and gives it its previous mode back on every exit path
+// (evaluation may throw or be cancelled).
+class EvalModeGuard {
+ public:
+  explicit EvalModeGuard(Model& model) : model_(model), was_training_(model.is_training()) { model_.eval(); }
+  ~EvalModeGuard() {
+    if (was_training_) model_.train();
+  }
+  EvalModeGuard(const EvalModeGuard&) = delete;
+  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
+
+ private:
+  Model& model_;
+  bool was_training_;
 };
 
 // Copies every parameter and buffer of `from` into `to` (same variant and shapes), without autograd.

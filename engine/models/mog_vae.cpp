@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "models/discriminator_optimizer_state.h"
 #include "optim/fused_adam.h"

@@ -73,6 +73,7 @@ torch::Tensor interpolate_codes(const torch::Tensor& z1, const torch::Tensor& z2
 class MogVae : public Vae {
  public:
   MogVae(const ModelSpec& spec, const MogVaeOptions& options);
+  std::optional<double> kl_weight() const override { return std::nullopt; }  // beta1..beta4 instead
 
   LossTerms loss(const Batch& batch, const StepInfo& info) override;
   torch::Tensor log_likelihood(const Batch& batch, const torch::Tensor& z) override;

@@ -33,7 +33,7 @@
 #include <string>
 
 #include "models/model.h"
-#include "models/registry.h"
+#include "models/model_spec.h"
 
 namespace vaelab {
 
@@ -68,6 +68,7 @@ class NoiseVae : public Model {
   NoiseVae(const ModelSpec& spec, const NoiseVaeOptions& options);
 
   std::string variant() const override { return "noise-vae"; }
+  std::optional<double> kl_weight() const override { return options_.beta; }
   int64_t latent_dim() const override { return spec_.latent; }
   Posterior encode(const Batch& batch) override;
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& y = {}) override;

@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "models/model.h"
-#include "models/registry.h"
+#include "models/model_spec.h"
 
 namespace vaelab {
 
@@ -49,6 +49,7 @@ class PhVae : public Model {
   PhVae(const ModelSpec& spec, const PhVaeOptions& options);
 
   std::string variant() const override { return "ph-vae"; }
+  std::optional<double> kl_weight() const override { return options_.beta; }
   int64_t latent_dim() const override { return spec_.latent; }
   Posterior encode(const Batch& batch) override;
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& y = {}) override;

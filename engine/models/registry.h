@@ -7,33 +7,23 @@
 #include <string>
 #include <vector>
 
-#include "data/dataset.h"
-#include "models/likelihood.h"
 #include "models/model.h"
-#include "nn/backbone.h"
+#include "models/model_spec.h"
 
 namespace vaelab {
-
-struct ModelSpec {
-  std::string variant = "vae";
-  DataShape shape;           // from the dataset
-  int64_t num_classes = 0;   // from the dataset (conditional variants)
-  int64_t latent = 20;       // H
-  Architecture architecture;
-  Likelihood likelihood;
-  nlohmann::json options = nlohmann::json::object();  // variant Options, validated by the variant
-
-  nlohmann::json to_json() const;
-  static ModelSpec from_json(const nlohmann::json& j);
-};
 
 struct VariantInfo {
   std::string name;         // identifier used in presets ("vae", "ph-vae", ...)
   std::string description;  // one line
   std::function<std::shared_ptr<Model>(const ModelSpec&)> make;
+  // Parses spec.options with the variant's own Options parser (throws vaelab::Error naming the key);
+  // builds nothing, so presets are checked before any dataset loads.
+  std::function<void(const ModelSpec&)> check_options;
 };
 
 const std::vector<VariantInfo>& variants();
+// The registered variant called `name`; throws vaelab::Error listing the known ones when there is none.
+const VariantInfo& variant_info(const std::string& name);
 // Throws vaelab::Error for an unknown variant (listing the known ones) or invalid options.
 std::shared_ptr<Model> make_model(const ModelSpec& spec);
 // A fresh model of the same spec with the same state, in eval mode (for readers on other threads).

@@ -5,14 +5,14 @@
 
 #include <cmath>
 
-#include "analysis/consensus_partition.h"
-#include "analysis/kmeans.h"
-#include "analysis/tsne.h"
-#include "config/json_fields.h"
+#include "stats/consensus_partition.h"
+#include "stats/kmeans.h"
+#include "stats/tsne.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "core/step_cancellation.h"
-#include "metrics/gmm_em.h"
-#include "metrics/gmm_label_refinement.h"
+#include "stats/gmm_em.h"
+#include "stats/gmm_label_refinement.h"
 #include "models/divergence.h"
 
 namespace vaelab {

@@ -23,7 +23,7 @@
 //   buffer, CPU memory, not part of the state: with >= one epoch of inputs it holds the codes of the
 //   whole last pre-training epoch).
 // - at the first training-mode loss() with StepInfo::epoch >= pretrain_epochs, k-means++ (analysis/
-//   kmeans, best of 10 restarts) then diagonal GMM EM (metrics/gmm_em) on the kept codes set pi,
+//   kmeans, best of 10 restarts) then diagonal GMM EM (stats/gmm_em) on the kept codes set pi,
 //   mu_c, sigma_c^2 (init "tsne": see Options below), and the loss becomes -L(x). initialize_prior(codes) does the same on codes the caller provides (e.g. the
 //   encoder means of the whole training set); after it, pre-training is over whatever the epoch.
 //   With pretrain_epochs = 0 the first training batch's codes (an untrained encoder) are all it gets.
@@ -50,11 +50,11 @@
 //   init_maps (tsne, ours): the map depends on its seed (k-means on maps of one set of MNIST codes from
 //   seeds 0-4: 0.77, 0.86, 0.85, 0.83, 0.84 accuracy) and neither the map's KL nor the k-means inertia
 //   ranks them, so init_maps maps are made and the grouping that agrees most with the others (mean NMI,
-//   analysis/consensus_partition) is used: there the 0.86 one; on a second set of codes (0.82-0.85)
+//   stats/consensus_partition) is used: there the 0.86 one; on a second set of codes (0.82-0.85)
 //   the 0.84 one.
 //   init_refine_steps (ours): one diagonal Gaussian per group reproduces only part of the groups in the
 //   codes (86 % of a t-SNE map's groups on MNIST), and q(c|x) starts from that GMM; that many full-batch
-//   Adam steps on -log p(group | code) (metrics/gmm_label_refinement) move the GMM's boundaries onto
+//   Adam steps on -log p(group | code) (stats/gmm_label_refinement) move the GMM's boundaries onto
 //   the groups (94 %) before VaDE's ELBO takes over. Applied after the EM iterations.
 #include <torch/nn/modules/container/sequential.h>
 
@@ -65,7 +65,7 @@
 #include <string>
 
 #include "models/model.h"
-#include "models/registry.h"
+#include "models/model_spec.h"
 
 namespace vaelab {
 

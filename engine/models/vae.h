@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/model.h"
-#include "models/registry.h"
+#include "models/model_spec.h"
 
 namespace vaelab {
 
@@ -33,6 +33,7 @@ class Vae : public Model {
 
   const ModelSpec& spec() const { return spec_; }
   double beta() const { return options_.beta; }
+  std::optional<double> kl_weight() const override { return options_.beta; }
 
  protected:
   // Raw decoder output (logits for Bernoulli) for codes z.

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #include "models/divergence.h"
 

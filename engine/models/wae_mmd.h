@@ -17,7 +17,7 @@
 #include <torch/nn/modules/container/sequential.h>
 
 #include "models/model.h"
-#include "models/registry.h"
+#include "models/model_spec.h"
 
 namespace vaelab {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "config/json_fields.h"
+#include "core/json_fields.h"
 #include "core/error.h"
 #if __has_include("nn/resnet_v2.h")
 #include "nn/resnet_v2.h"

@@ -6,17 +6,17 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "data/dataset_registry.h"
 #include "train/checkpoint.h"
+#include "train/run_folder.h"
 
 namespace vaelab {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kCheckpointFile = "checkpoint.pt";
 
 std::shared_ptr<const DatasetSplit> load_data(const nlohmann::json& spec) {
   return std::make_shared<const DatasetSplit>(load_dataset(spec));
@@ -25,23 +25,6 @@ std::shared_ptr<const DatasetSplit> load_data(const nlohmann::json& spec) {
 Preset parse_preset(nlohmann::json j, const std::vector<std::string>& overrides) {
   for (const auto& o : overrides) apply_override(j, o);
   return Preset::from_json(j);
-}
-
-// Writes text atomically (tmp + rename), so a reader never sees half a file.
-void write_text(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("cannot write \"{}\"", tmp.string()));
-    out << text;
-    if (!out.flush()) throw Error(fmt::format("cannot write \"{}\"", tmp.string()));
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(fmt::format("cannot write \"{}\": rename failed", path.string()));
-  }
 }
 
 nlohmann::json finite_or_null(float v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -66,13 +49,8 @@ std::unique_ptr<Session> Session::from_preset_json(nlohmann::json preset_json, c
 std::unique_ptr<Session> Session::open(const std::string& source, const SessionOptions& options) {
   fs::path path = source;
   std::string checkpoint;
-  if (fs::is_directory(path)) {
-    if (!fs::exists(path / kCheckpointFile))
-      throw Error(fmt::format("run folder \"{}\" has no {}", source, kCheckpointFile));
-    checkpoint = (path / kCheckpointFile).string();
-  } else if (fs::is_regular_file(path) && path.extension() != ".json") {
-    checkpoint = source;
-  }
+  if (fs::is_directory(path) || (fs::is_regular_file(path) && path.extension() != ".json"))
+    checkpoint = locate_run(source).checkpoint;
   if (checkpoint.empty()) return from_preset_json(read_preset_json(source), options);
 
   // A saved run: rebuild the preset and data from the checkpoint, then load the tensors.
@@ -106,34 +84,19 @@ std::shared_ptr<const TrainerSnapshot> Session::snapshot() const { return traine
 
 void Session::save_checkpoint(const std::string& path) { trainer_->save_checkpoint(path); }
 
-void Session::save_run(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw Error(fmt::format("cannot create run folder \"{}\": {}", dir, ec.message()));
-  trainer_->save_checkpoint((fs::path(dir) / kCheckpointFile).string());
-  auto snap = trainer_->snapshot();
-  write_metrics_csv(*snap->metrics, (fs::path(dir) / "metrics.csv").string());
-  write_text(fs::path(dir) / "summary.json", run_summary(preset_, spec(), data_->descriptor, *snap).dump(2) + "\n");
+void Session::lock_run_folder(const std::string& dir) {
+  if (!folder_lock_ || !folder_lock_->covers(dir)) hold_run_folder(RunFolderLock(dir));
 }
 
-void write_metrics_csv(const MetricHistory& metrics, const std::string& path) {
-  std::string text = "epoch";
-  for (const auto& n : metrics.names) text += ",train_" + n;
-  for (const auto& n : metrics.names) text += ",test_" + n;
-  text += "\n";
-  size_t epochs = 0;
-  for (const auto& s : metrics.epoch_train) epochs = std::max(epochs, s.size());
-  auto cell = [](const std::vector<std::vector<float>>& series, size_t t, size_t e) -> std::string {
-    if (t >= series.size() || e >= series[t].size() || !std::isfinite(series[t][e])) return "";
-    return fmt::format("{:.9g}", series[t][e]);
-  };
-  for (size_t e = 0; e < epochs; ++e) {
-    text += std::to_string(e + 1);
-    for (size_t t = 0; t < metrics.names.size(); ++t) text += "," + cell(metrics.epoch_train, t, e);
-    for (size_t t = 0; t < metrics.names.size(); ++t) text += "," + cell(metrics.epoch_test, t, e);
-    text += "\n";
-  }
-  write_text(path, text);
+void Session::hold_run_folder(RunFolderLock lock) { folder_lock_ = std::make_unique<RunFolderLock>(std::move(lock)); }
+
+void Session::save_run(const std::string& dir) {
+  lock_run_folder(dir);  // creates DIR
+  const RunFolder folder{dir};
+  trainer_->save_checkpoint(folder.checkpoint());
+  auto snap = trainer_->snapshot();
+  write_metrics_csv(*snap->metrics, folder.metrics_csv());
+  write_file_atomically(folder.summary_json(), run_summary(preset_, spec(), data_->descriptor, *snap).dump(2) + "\n");
 }
 
 nlohmann::json run_summary(const Preset& preset, const ModelSpec& spec, const nlohmann::json& dataset,

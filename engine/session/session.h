@@ -3,11 +3,7 @@
 // A Session owns the dataset (shared with readers through shared_ptr) and the Trainer; the CLI and the
 // GUI make a few calls each and never touch the trainer's live model.
 //
-// Run folder layout (save_run):
-//   DIR/checkpoint.pt   weights, optimiser, preset, metric history (train/checkpoint.h)
-//   DIR/metrics.csv     a row per epoch: epoch, step, then train_<term>... and test_<term>... columns
-//   DIR/summary.json    {"preset", "spec", "dataset", "state", "epoch", "step", "final_train",
-//                        "final_test", "samples_per_second", "wall_seconds"}
+// save_run writes the run folder layout of train/run_folder.h.
 //
 // Thread-safety: call a Session's methods from one thread (the UI/CLI thread); snapshot() results may
 // be handed to any thread.
@@ -17,8 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "config/preset.h"
+#include "train/preset.h"
 #include "data/dataset.h"
+#include "train/run_folder_lock.h"
 #include "train/snapshot.h"
 #include "train/trainer.h"
 
@@ -59,8 +56,15 @@ class Session {
   std::shared_ptr<const TrainerSnapshot> snapshot() const;
 
   void save_checkpoint(const std::string& path);
-  // Writes the run folder layout above (creating DIR).
+  // Writes the run folder layout (train/run_folder.h), creating DIR. Takes DIR's writer lock first when
+  // this session does not hold it (lock_run_folder); every write failure is a vaelab::Error naming the
+  // file, and the previous checkpoint stays loadable.
   void save_run(const std::string& dir);
+  // Makes this session the one writer of run folder DIR (train/run_folder_lock.h) until it ends or
+  // locks another folder: call it before training into DIR. Throws vaelab::Error naming the process
+  // that holds it. hold_run_folder keeps a lock taken earlier (before loading anything slow).
+  void lock_run_folder(const std::string& dir);
+  void hold_run_folder(RunFolderLock lock);
 
  private:
   Session(Preset preset, std::shared_ptr<const DatasetSplit> data, const TrainerOptions& options);
@@ -68,10 +72,9 @@ class Session {
   std::shared_ptr<const DatasetSplit> data_;
   std::unique_ptr<Trainer> trainer_;
   bool resumed_ = false;
+  std::unique_ptr<RunFolderLock> folder_lock_;
 };
 
-// metrics.csv as described above; empty test cells when the test view was not evaluated.
-void write_metrics_csv(const MetricHistory& metrics, const std::string& path);
 // summary.json content for a snapshot of a run.
 nlohmann::json run_summary(const Preset& preset, const ModelSpec& spec, const nlohmann::json& dataset,
                            const TrainerSnapshot& snapshot);

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 
 namespace vaelab {
@@ -150,23 +150,21 @@ void save_checkpoint(const std::string& path, Model& model, torch::optim::Optimi
                       {"tensors", listing}};
   archive.write(kMetaKey, c10::IValue(j.dump()));
 
-  // Atomic replace: write beside the target, then rename over it.
-  const std::string tmp = path + ".tmp";
+  // Serialised in memory first: the archive's own file writer finishes in a destructor and so cannot
+  // report a full disk; the durable writer checks every write (core/atomic_write.h).
+  std::string bytes;
+  try {
+    archive.save_to([&bytes](const void* data, size_t size) {
+      bytes.append(static_cast<const char*>(data), size);
+      return size;
+    });
+  } catch (const std::exception& e) {
+    throw Error(fmt::format("cannot write checkpoint \"{}\": {}", path, first_line(e.what())));
+  }
   auto parent = fs::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) fs::create_directories(parent, ec);
-  try {
-    archive.save_to(tmp);
-  } catch (const std::exception& e) {
-    fs::remove(tmp, ec);
-    throw Error(fmt::format("cannot write checkpoint \"{}\": {}", tmp, first_line(e.what())));
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw Error(fmt::format("cannot write checkpoint \"{}\": rename failed: {}", path, ec.message()));
-  }
+  write_file_atomically(path, bytes, "checkpoint");
 }
 
 CheckpointMeta read_checkpoint_meta(const std::string& path) {
@@ -182,8 +180,7 @@ CheckpointMeta read_checkpoint_meta(const std::string& path) {
 
 CheckpointMeta load_checkpoint(const std::string& path, Model& model, const ModelSpec& spec,
                                torch::optim::Optimizer* optimizer) {
-  const auto params = model.parameters();
-  auto archive = open_archive(path, params.empty() ? torch::Device(torch::kCPU) : params.front().device());
+  auto archive = open_archive(path, model.device());
   auto parsed = parse_meta(archive, path);
   const auto& saved = parsed.meta.spec;
   if (!same_structure(saved, spec)) {

@@ -4,8 +4,10 @@
 // run (preset, ModelSpec, dataset descriptor, metric history, step/epoch, format version).
 //
 // Contracts
-// - Writes are atomic: the archive goes to path + ".tmp" and is renamed over path, so a crash or an
-//   exception mid-save leaves either the old file or the new one, never a partial one.
+// - Writes are atomic and checked (core/atomic_write.h): the archive is serialised in memory, written to
+//   a temporary file of its own beside path, fsync'ed and renamed over path, so a crash, a kill or a
+//   full disk mid-save leaves either the old file or the new one, never a partial one. A failed write
+//   throws vaelab::Error `cannot write checkpoint "PATH": <reason>` and removes the temporary file.
 // - save refuses non-finite weights (vaelab::Error naming the tensor).
 // - load validates before touching the model: a corrupt or truncated file, or a checkpoint of another
 //   variant / latent size / data shape / architecture, throws vaelab::Error and leaves the model as it

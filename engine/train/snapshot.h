@@ -12,8 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "data/image_bytes.h"
 #include "models/model.h"
-#include "models/registry.h"
+#include "models/model_spec.h"
+#include "train/metric_history.h"
 
 namespace vaelab {
 
@@ -33,27 +35,10 @@ struct Progress {
   std::string message;          // e.g. which term diverged, or the error that stopped training
 };
 
-// Append-only metric series. Terms are named as the model's LossTerms ("loss" = total, first).
-struct MetricHistory {
-  std::vector<std::string> names;
-  std::vector<int64_t> steps;                    // global step of each per-step row
-  std::vector<std::vector<float>> per_step;      // [term][row], training batches
-  std::vector<std::vector<float>> epoch_train;   // [term][epoch], mean over the epoch's batches
-  std::vector<std::vector<float>> epoch_test;    // [term][epoch], on the test view (NaN if absent)
-
-  int64_t index_of(const std::string& name) const;  // -1 when absent
-  nlohmann::json to_json() const;
-  static MetricHistory from_json(const nlohmann::json& j);
-};
-
-// Inputs and reconstructions of the fixed probe batch, 8-bit, each image H*W*C contiguous (C = 1 or 3).
+// Inputs and reconstructions of the fixed probe batch (same count and size), and the step they are from.
 struct ImageStrip {
-  int64_t count = 0;
-  int64_t channels = 0;
-  int64_t height = 0;
-  int64_t width = 0;
-  std::vector<uint8_t> inputs;
-  std::vector<uint8_t> reconstructions;
+  ImageBytes inputs;
+  ImageBytes reconstructions;
   int64_t step = 0;
 };
 

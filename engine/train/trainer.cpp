@@ -14,14 +14,16 @@
 #include <mutex>
 #include <thread>
 
+#include "analysis/evaluation.h"
 #include "core/device.h"
 #include "core/error.h"
 #include "core/heap_retention.h"
 #include "core/step_cancellation.h"
 #include "core/task.h"
 #include "models/registry.h"
-#include "optim/fused_adam.h"
+#include "optim/make_optimizer.h"
 #include "train/checkpoint.h"
+#include "train/divergence_guard.h"
 #include "train/output_bias_init.h"
 
 namespace vaelab {
@@ -32,37 +34,6 @@ namespace vaelab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Above this many parameter+buffer scalars the divergence restore copy is refreshed only every
-// kRestoreEvery steps (copying a few M floats per step would cost more than a small model's step).
-constexpr int64_t kRestoreCopyEveryStepMax = 4'000'000;
-constexpr int64_t kRestoreEvery = 50;
-
-std::string value_str(double v) {
-  if (std::isnan(v)) return "nan";
-  return v > 0 ? "inf" : "-inf";
-}
-
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSpec& spec,
-                                                        std::vector<torch::Tensor> params) {
-  if (spec.type == "adam")
-    return std::make_unique<FusedAdam>(params, torch::optim::AdamOptions(spec.lr).weight_decay(spec.weight_decay));
-  if (spec.type == "adamw")
-    return std::make_unique<FusedAdamW>(params,
-                                        torch::optim::AdamWOptions(spec.lr).weight_decay(spec.weight_decay));
-  if (spec.type == "sgd")
-    return std::make_unique<torch::optim::SGD>(
-        params, torch::optim::SGDOptions(spec.lr).momentum(spec.momentum).weight_decay(spec.weight_decay));
-  throw Error(fmt::format("preset key \"optimizer.type\": expected adam, adamw or sgd, got \"{}\"", spec.type));
-}
-
-// 8-bit H*W*C images from a float batch {N,C,H,W} in [0,1].
-std::vector<uint8_t> to_bytes(const torch::Tensor& images) {
-  auto t = images.detach().to(torch::kCPU, torch::kFloat32).clamp(0, 1).mul(255.f).round().to(torch::kUInt8);
-  t = t.permute({0, 2, 3, 1}).contiguous();
-  const auto* p = t.data_ptr<uint8_t>();
-  return std::vector<uint8_t>(p, p + t.numel());
-}
 
 }  // namespace
 
@@ -98,9 +69,7 @@ struct Trainer::Impl {
   torch::Tensor rng_state;  // the trainer's own CPU random stream, swapped in around each step
   int64_t steps_remaining = -1;  // -1: no limit
   std::string message;
-  std::vector<std::pair<std::string, torch::Tensor>> restore_copy;  // last finite params+buffers
-  int64_t restore_step = -1;
-  bool restore_every_step = true;
+  DivergenceGuard guard;
   double elapsed = 0.0;             // seconds spent Running, before the current run segment
   Clock::time_point running_since;  // valid while Running
   Clock::time_point last_publish;
@@ -128,8 +97,6 @@ struct Trainer::Impl {
   std::condition_variable state_cv;
   mutable std::mutex snapshot_mutex;
   std::shared_ptr<const TrainerSnapshot> snapshot;
-  std::mutex callback_mutex;
-  ProgressCallback callback;
   std::thread thread;
 
   // [SECTION] setup
@@ -138,12 +105,7 @@ struct Trainer::Impl {
     model->to(device);
     model->train();
     optimizer = make_optimizer(preset.optimizer, model->trainable_parameters());
-    int64_t scalars = 0;
-    for (const auto& p : model->parameters()) scalars += p.numel();
-    for (const auto& b : model->buffers()) scalars += b.numel();
-    restore_every_step = scalars <= kRestoreCopyEveryStepMax;
-    restore_copy.clear();
-    restore_step = -1;
+    guard.reset(*model);
     probe_step = model_step = -1;
   }
 
@@ -151,10 +113,9 @@ struct Trainer::Impl {
     const Dataset& src = data->test.size() > 0 ? data->test : data->train;
     const int64_t n = std::min<int64_t>(options.probe_count, src.size());
     if (!src.shape.is_image() || n <= 0) return;
-    probe_x = src.inputs(0, n).to(device);
-    auto idx = torch::arange(n, torch::kLong);
-    auto y = src.labels_at(idx);
-    if (y.defined()) probe_y = y.to(device);
+    const Batch probe_batch = src.batch(0, n, device);
+    probe_x = probe_batch.x;
+    probe_y = probe_batch.y;
   }
 
   // [SECTION] state and publishing
@@ -217,11 +178,7 @@ struct Trainer::Impl {
     }
     if (probe_x.defined() && probe_step != step) {
       auto strip = std::make_shared<ImageStrip>();
-      strip->count = probe_x.size(0);
-      strip->channels = probe_x.size(1);
-      strip->height = probe_x.size(2);
-      strip->width = probe_x.size(3);
-      strip->inputs = to_bytes(probe_x);
+      strip->inputs = to_image_bytes(probe_x);
       torch::Tensor recon;
       if (model_snapshot && model_snapshot->step == step) {
         recon = model_snapshot->model->reconstruct({probe_x, probe_y});
@@ -230,7 +187,7 @@ struct Trainer::Impl {
         recon = model->reconstruct({probe_x, probe_y});
         model->train();
       }
-      strip->reconstructions = to_bytes(recon.reshape(probe_x.sizes()));
+      strip->reconstructions = to_image_bytes(recon.reshape(probe_x.sizes()));
       strip->step = step;
       probe = strip;
       probe_step = step;
@@ -248,12 +205,6 @@ struct Trainer::Impl {
     }
     state_cv.notify_all();
     last_publish = Clock::now();
-    ProgressCallback cb;
-    {
-      std::lock_guard<std::mutex> lock(callback_mutex);
-      cb = callback;
-    }
-    if (cb) cb(*snap);
   }
 
   // [SECTION] random stream: the trainer's own CPU generator state, swapped in around its work so that
@@ -269,80 +220,15 @@ struct Trainer::Impl {
     rng_state = gen.get_state();
   }
 
-  // [SECTION] divergence guard
-  std::vector<std::pair<std::string, torch::Tensor>> state_tensors() {
-    std::vector<std::pair<std::string, torch::Tensor>> out;
-    for (const auto& it : model->named_parameters(true)) out.emplace_back(it.key(), it.value());
-    for (const auto& it : model->named_buffers(true)) out.emplace_back(it.key(), it.value());
-    return out;
-  }
-
-  void take_restore_copy() {
-    torch::NoGradGuard no_grad;
-    auto live = state_tensors();
-    if (restore_copy.size() != live.size()) {
-      restore_copy.clear();
-      for (const auto& [name, t] : live) restore_copy.emplace_back(name, t.detach().clone());
-    } else {
-      for (size_t i = 0; i < live.size(); ++i) restore_copy[i].second.copy_(live[i].second);
-    }
-    restore_step = step;
-  }
-
-  void restore() {
-    if (restore_copy.empty()) return;
-    torch::NoGradGuard no_grad;
-    auto live = state_tensors();
-    for (size_t i = 0; i < live.size() && i < restore_copy.size(); ++i) live[i].second.copy_(restore_copy[i].second);
-  }
-
-  // Name of the first tensor with a non-finite value, or "" (one device sync in the common case).
-  static std::string first_non_finite(const std::vector<std::pair<std::string, torch::Tensor>>& tensors) {
-    std::vector<torch::Tensor> flags;
-    std::vector<size_t> which;
-    for (size_t i = 0; i < tensors.size(); ++i) {
-      const auto& t = tensors[i].second;
-      if (!t.defined() || !t.is_floating_point() || t.numel() == 0) continue;
-      flags.push_back(torch::isfinite(t).all());
-      which.push_back(i);
-    }
-    if (flags.empty() || torch::stack(flags).all().item<bool>()) return "";
-    for (size_t k = 0; k < flags.size(); ++k)
-      if (!flags[k].item<bool>()) return tensors[which[k]].first;
-    return "";
-  }
-
-  // Index of the non-finite value to blame: a named term first (the cause), the total ("loss", index 0)
-  // only when every named term is finite. -1 when all are finite.
-  static int64_t first_non_finite_term(const std::vector<std::pair<std::string, double>>& values) {
-    for (size_t i = 1; i < values.size(); ++i)
-      if (!std::isfinite(values[i].second)) return static_cast<int64_t>(i);
-    return !values.empty() && !std::isfinite(values[0].second) ? 0 : -1;
-  }
-
+  // [SECTION] one step
   void diverge(const std::string& what) {
-    restore();
+    guard.restore();
     optimizer->zero_grad();
     message = what;
-    if (restore_step >= 0 && restore_step != step)
-      message += fmt::format(" (weights restored from step {})", restore_step);
+    if (guard.kept_step() >= 0 && guard.kept_step() != step)
+      message += fmt::format(" (weights restored from step {})", guard.kept_step());
     steps_remaining = -1;
     set_state(RunState::Diverged);
-  }
-
-  // [SECTION] one step
-  void record(const std::vector<std::pair<std::string, double>>& values) {
-    for (const auto& [name, v] : values) {
-      if (history.index_of(name) >= 0) continue;
-      history.names.push_back(name);
-      history.per_step.emplace_back(history.steps.size(), std::numeric_limits<float>::quiet_NaN());
-      history.epoch_train.emplace_back(epoch, std::numeric_limits<float>::quiet_NaN());
-      history.epoch_test.emplace_back(epoch, std::numeric_limits<float>::quiet_NaN());
-    }
-    history.steps.push_back(step);
-    for (auto& s : history.per_step) s.push_back(std::numeric_limits<float>::quiet_NaN());
-    for (const auto& [name, v] : values) history.per_step[history.index_of(name)].back() = static_cast<float>(v);
-    history_dirty = true;
   }
 
   void train_one_step() {
@@ -357,13 +243,10 @@ struct Trainer::Impl {
     }
     const int64_t begin = epoch_step * batch_size;
     const int64_t end = std::min(begin + batch_size, data->train.size());
-    auto idx = perm.slice(0, begin, end);
-    Batch batch{data->train.inputs(idx).to(device), {}};
-    auto y = data->train.labels_at(idx);
-    if (y.defined()) batch.y = y.to(device);
+    const Batch batch = data->train.batch(perm.slice(0, begin, end), device);
     const StepInfo info{step, epoch};
 
-    if (restore_every_step || restore_step < 0 || step - restore_step >= kRestoreEvery) take_restore_copy();
+    guard.keep_if_due(step);
     swap_rng_in();
     model->train();
     LossTerms terms = [&] {
@@ -371,32 +254,24 @@ struct Trainer::Impl {
       return model->loss(batch, info);
     }();
     auto values = terms.values();
-    if (auto bad = first_non_finite_term(values); bad >= 0)
-      return diverge(fmt::format("term '{}' became {} at step {}", values[bad].first, value_str(values[bad].second), step));
+    if (diverged_term(values)) return;
+    guard.loss_was_finite(step);
     optimizer->zero_grad();
     terms.total.backward();
-    {
-      std::vector<std::pair<std::string, torch::Tensor>> grads;
-      for (const auto& it : model->named_parameters(true))
-        if (it.value().grad().defined()) grads.emplace_back(it.key(), it.value().grad());
-      auto bad = first_non_finite(grads);
-      if (!bad.empty()) return diverge(fmt::format("gradient of '{}' became non-finite at step {}", bad, step));
-    }
+    if (auto bad = guard.first_non_finite_gradient(); !bad.empty())
+      return diverge(fmt::format("gradient of '{}' became non-finite at step {}", bad, step));
     optimizer->step();
     const size_t n_terms = terms.terms.size();
     model->after_step(batch, info, terms);
     if (terms.terms.size() != n_terms) {
       values = terms.values();
-      if (auto bad = first_non_finite_term(values); bad >= 0)
-        return diverge(fmt::format("term '{}' became {} at step {}", values[bad].first,
-                                   value_str(values[bad].second), step));
+      if (diverged_term(values)) return;
     }
-    {
-      auto bad = first_non_finite(state_tensors());
-      if (!bad.empty()) return diverge(fmt::format("'{}' became non-finite after step {}", bad, step));
-    }
+    if (auto bad = guard.first_non_finite_state(); !bad.empty())
+      return diverge(fmt::format("'{}' became non-finite after step {}", bad, step));
     swap_rng_out();
-    record(values);
+    history.record_step(step, epoch, values);
+    history_dirty = true;
     ++step;
     ++epoch_step;
     rate_samples += end - begin;
@@ -414,19 +289,17 @@ struct Trainer::Impl {
     }
   }
 
+  // Diverges (and returns true) when a value of the step is not finite.
+  bool diverged_term(const std::vector<std::pair<std::string, double>>& values) {
+    const auto bad = DivergenceGuard::first_non_finite_term(values);
+    if (bad < 0) return false;
+    diverge(fmt::format("term '{}' became {} at step {}", values[bad].first,
+                        DivergenceGuard::describe(values[bad].second), step));
+    return true;
+  }
+
   void end_epoch() {
-    const size_t rows = history.steps.size();
-    const size_t first = rows - static_cast<size_t>(std::min<int64_t>(epoch_step, rows));
-    for (size_t t = 0; t < history.names.size(); ++t) {
-      double sum = 0;
-      int64_t n = 0;
-      for (size_t r = first; r < rows; ++r) {
-        const float v = history.per_step[t][r];
-        if (std::isfinite(v)) sum += v, ++n;
-      }
-      history.epoch_train[t].push_back(n > 0 ? static_cast<float>(sum / n) : std::numeric_limits<float>::quiet_NaN());
-      history.epoch_test[t].push_back(std::numeric_limits<float>::quiet_NaN());
-    }
+    history.close_epoch(epoch_step);
     evaluate_test();
     ++epoch;
     epoch_step = 0;
@@ -434,37 +307,15 @@ struct Trainer::Impl {
     publish();
   }
 
-  // Test-view terms: per-sample means weighted by batch size over the first test_cap test samples.
+  // Test-view terms (analysis/evaluation.h) over the first test_cap test samples, drawing from the
+  // run's own random stream; a stop() during the pass leaves the epoch's test values NaN.
   void evaluate_test() {
-    const Dataset& test = data->test;
-    const int64_t n = std::min<int64_t>(test.size(), options.test_cap);
-    if (n <= 0) return;
-    torch::NoGradGuard no_grad;
-    model->eval();
-    std::vector<std::pair<std::string, double>> sums;
-    int64_t seen = 0;
+    if (std::min<int64_t>(data->test.size(), options.test_cap) <= 0) return;
     swap_rng_in();
-    for (int64_t begin = 0; begin < n; begin += batch_size) {
-      if (stop_requested.load()) break;
-      const int64_t end = std::min(begin + batch_size, n);
-      Batch batch{test.inputs(begin, end).to(device), {}};
-      auto y = test.labels_at(torch::arange(begin, end, torch::kLong));
-      if (y.defined()) batch.y = y.to(device);
-      auto values = model->loss(batch, StepInfo{step, epoch}).values();
-      for (const auto& [name, v] : values) {
-        auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& p) { return p.first == name; });
-        if (it == sums.end()) sums.emplace_back(name, v * (end - begin));
-        else it->second += v * (end - begin);
-      }
-      seen += end - begin;
-    }
+    const auto result = mean_loss_terms(*model, data->test, StepInfo{step, epoch}, batch_size, options.test_cap,
+                                        [this](int64_t, int64_t) { return !stop_requested.load(); });
     swap_rng_out();
-    model->train();
-    if (seen < n) return;  // interrupted by stop(): leave NaN
-    for (const auto& [name, s] : sums) {
-      const auto t = history.index_of(name);
-      if (t >= 0) history.epoch_test[t].back() = static_cast<float>(s / seen);
-    }
+    if (result.complete) history.set_epoch_test(result.means);
   }
 
   // [SECTION] the thread
@@ -554,8 +405,7 @@ struct Trainer::Impl {
     epoch_step = meta.epoch_step;
     perm_epoch = -1;
     if (meta.rng_state.defined()) rng_state = meta.rng_state;
-    restore_copy.clear();
-    restore_step = -1;
+    guard.reset(*model);
     probe_step = model_step = -1;
     samples_trained = 0;
     elapsed = 0;
@@ -709,11 +559,6 @@ bool Trainer::wait_until_not_running(int64_t timeout_ms) const {
 std::shared_ptr<const TrainerSnapshot> Trainer::snapshot() const {
   std::lock_guard<std::mutex> lock(impl_->snapshot_mutex);
   return impl_->snapshot;
-}
-
-void Trainer::set_progress_callback(ProgressCallback callback) {
-  std::lock_guard<std::mutex> lock(impl_->callback_mutex);
-  impl_->callback = std::move(callback);
 }
 
 void Trainer::save_checkpoint(const std::string& path) {

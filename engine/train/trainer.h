@@ -15,15 +15,12 @@
 //   publishing snapshots or drawing random numbers between steps does not change the series; drawing
 //   from the default generator on another thread *during* a step (two trainers at once) does.
 //   CUDA random streams are not isolated.
-// - Divergence guard: when the total or any named term is non-finite, or a gradient, parameter or
-//   buffer after the step is, no update is kept: the weights and buffers of the last finite step are
-//   restored, the state turns Diverged and progress.message names what diverged, e.g.
-//   "term 'kl' became inf at step 123". Non-finite weights are never saved.
-//   The restore copy is taken before every step when the model has <= 4M parameter+buffer scalars,
-//   else every 50 steps (then "last finite" means the last copy). Optimisers a variant owns itself
-//   (discriminators) are not rolled back.
-// - Test-view terms per epoch: model->loss in eval mode under NoGradGuard over the test set, or over
-//   its first TrainerOptions::test_cap samples when the test set is larger.
+// - Divergence guard (train/divergence_guard.h): when the total or any named term is non-finite, or a
+//   gradient, parameter or buffer after the step is, no update is kept: the weights and buffers of the
+//   last finite step are restored, the state turns Diverged and progress.message names what diverged,
+//   e.g. "term 'kl' became inf at step 123". Non-finite weights are never saved.
+// - Metric series: train/metric_history.h. Test-view terms per epoch: mean_loss_terms
+//   (analysis/evaluation.h) over the test set, or over its first TrainerOptions::test_cap samples.
 //
 // State machine (RunState):
 //   Idle --start()/step(n)--> Running --pause()--> Paused --resume()/step(n)--> Running
@@ -36,7 +33,7 @@
 #include <memory>
 #include <string>
 
-#include "config/preset.h"
+#include "train/preset.h"
 #include "data/dataset.h"
 #include "models/model.h"
 #include "train/snapshot.h"
@@ -53,8 +50,6 @@ struct TrainerOptions {
 
 class Trainer {
  public:
-  using ProgressCallback = std::function<void(const TrainerSnapshot&)>;
-
   // Builds the model (make_model with shape/num_classes from the dataset), the optimiser and the
   // batch order, publishes a first snapshot (state Idle) and starts the (waiting) training thread.
   // Throws vaelab::Error for a bad preset/device.
@@ -75,9 +70,6 @@ class Trainer {
   bool wait_until_not_running(int64_t timeout_ms = -1) const;
 
   std::shared_ptr<const TrainerSnapshot> snapshot() const;
-  // Called on the training thread after every publish; keep it short (the CLI prints a line). It must
-  // not call stop(), save_checkpoint() or load_checkpoint() (they wait for this very thread).
-  void set_progress_callback(ProgressCallback callback);
 
   // Writes a checkpoint of the current state (see checkpoint.h); runs on the training thread between
   // batches and waits for it. Throws vaelab::Error (non-finite weights, I/O).

@@ -134,26 +134,5 @@ bool PointRenderer::render(int width, int height, double x0, double y0, double x
   return true;
 }
 
-RgbImage PointRenderer::read_pixels() const {
-  RgbImage image;
-  if (!fbo_ || width_ < 1 || height_ < 1) return image;
-  GLint previous = 0, pack = 4;
-  glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &previous);
-  glGetIntegerv(GL_PACK_ALIGNMENT, &pack);
-  glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  std::vector<uint8_t> rgb(static_cast<size_t>(width_) * height_ * 3);
-  glReadPixels(0, 0, width_, height_, GL_RGB, GL_UNSIGNED_BYTE, rgb.data());
-  glPixelStorei(GL_PACK_ALIGNMENT, pack);
-  glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(previous));
-  image.width = width_;
-  image.height = height_;
-  image.pixels.resize(rgb.size());
-  const size_t row = static_cast<size_t>(width_) * 3;
-  for (int y = 0; y < height_; ++y)  // GL rows are bottom first
-    std::copy_n(rgb.data() + static_cast<size_t>(height_ - 1 - y) * row, row, image.pixels.data() + y * row);
-  return image;
-}
-
 }  // namespace gui
 }  // namespace vaelab

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "gl/shader.h"
-#include "views/view.h"
 
 namespace vaelab {
 namespace gui {
@@ -37,8 +36,6 @@ class PointRenderer {
               const float background[4], std::string& error);
   void* imgui_id() const { return reinterpret_cast<void*>(static_cast<intptr_t>(color_)); }
   // Image space: the texture's row 0 is the bottom row (GL); draw with uv0 = (0,1), uv1 = (1,0).
-  // The last render's pixels, top row first, for PNG exports.
-  RgbImage read_pixels() const;
   int width() const { return width_; }
   int height() const { return height_; }
 

@@ -3,12 +3,12 @@
 // with counts; hovering a point shows its input image.
 //
 // [SECTION] state and helpers
-// [SECTION] background work: encoding (Task), k-means (job), t-SNE (Task)
+// [SECTION] background work: encoding + PCA (Task), k-means (LatestTask), t-SNE (Task)
 // [SECTION] drawing: controls, point cloud (our GL point renderer), legend, hover
 // [SECTION] exports
 //
-// Threading: encoding and t-SNE are core Tasks (progress + cancel) polled once per frame; k-means is a
-// keyed job whose closure lands on the UI thread. All of them read the published model snapshot and a
+// Threading: encoding (analysis/cluster_projection.h) and t-SNE are polled Tasks (progress + cancel),
+// polled once per frame; k-means is a LatestTask whose result closure lands on the UI thread. All of them read the published model snapshot and a
 // shared_ptr to the dataset, never the training model; the UI thread never waits on them.
 #include <imgui.h>
 #include <torch/torch.h>
@@ -22,21 +22,18 @@
 
 #include <fmt/format.h>
 
-#include "analysis/kmeans.h"
-#include "analysis/latent_codes.h"
-#include "analysis/latent_grid.h"
-#include "analysis/pca.h"
-#include "analysis/tsne.h"
+#include "analysis/cluster_projection.h"
+#include "core/latest_task.h"
 #include "core/task.h"
 #include "gl/point_renderer.h"
 #include "gl/texture.h"
-#include "job_runner.h"
-#include "models/vade.h"
-#include "png_file.h"
+#include "screen_capture.h"
 #include "session/session.h"
+#include "stats/kmeans.h"
+#include "stats/tsne.h"
+#include "text_file.h"
 #include "views/view.h"
 #include "widgets/plot.h"
-#include "text_file.h"
 
 namespace vaelab {
 namespace gui {
@@ -67,10 +64,7 @@ ImU32 to_u32(const std::array<uint8_t, 4>& c) { return IM_COL32(c[0], c[1], c[2]
 
 // What the encoding task produces, read on the UI thread once the task is done.
 struct Encoded {
-  LatentCodes codes;
-  PcaResult pca;
-  torch::Tensor vade_cluster;  // int64 [n] argmax_c q(c|x), undefined unless the model is VaDE
-  int64_t vade_k = 0;
+  ClusterProjection projection;
   int64_t step = -1;
   std::string split;           // "test" or "train"
   std::shared_ptr<const DatasetSplit> data;
@@ -86,7 +80,7 @@ class ClustersView : public View {
   bool export_csv(const std::string& path, std::string& error) override;
   bool busy() const override {
     return wants_encoding_ || (encode_task_ && !encode_task_->done()) || (tsne_task_ && !tsne_task_->done()) ||
-           kmeans_pending_ > 0;
+           kmeans_task_.in_flight();
   }
   void reset() override;
 
@@ -112,8 +106,7 @@ class ClustersView : public View {
   double tsne_perplexity_done_ = 0;
   KMeansResult kmeans_;
   int kmeans_k_done_ = -1;
-  int kmeans_pending_ = 0;
-  int64_t generation_ = 0;                     // bumped when codes change: stale k-means results drop
+  LatestTask kmeans_task_{"k-means"};        // invalidated when the codes change: stale results drop
   bool wants_encoding_ = false;                // the last frame had no codes yet (busy() for headless shots)
 
   // controls
@@ -138,8 +131,8 @@ class ClustersView : public View {
   int64_t hover_row_ = -1;
   Texture hover_texture_;
   int64_t hover_texture_row_ = -1;
-  std::function<void(ScreenRect, std::function<void(const RgbImage&)>)> capture_;
-  std::function<void(ToastKind, const std::string&)> toast_;
+  CaptureRequester capture_;
+  Toaster toast_;
 };
 
 void ClustersView::reset() {
@@ -151,7 +144,7 @@ void ClustersView::reset() {
   tsne_.reset();
   kmeans_ = {};
   kmeans_k_done_ = -1;
-  ++generation_;
+  kmeans_task_.invalidate();
   points_dirty_ = true;
   hover_row_ = hover_texture_row_ = -1;
 }
@@ -167,47 +160,25 @@ void ClustersView::start_encoding(ViewContext& ctx) {
   last_error_.clear();
   encode_task_ = run_task("encode evaluation set", [ms, data, limit, out](TaskContext& task) {
     const bool use_test = data->test.size() > 0;
-    const Dataset& set = use_test ? data->test : data->train;
-    LatentCodeOptions options;
-    options.limit = limit;
-    out->codes = encode_dataset(*ms->model, set, options, [&task](int64_t done, int64_t total) {
-      task.set_progress(0.9f * static_cast<float>(done) / static_cast<float>(total),
-                        fmt::format("encoding {}/{}", done, total));
-      return !task.cancelled();
-    });
-    task.set_status("PCA");
-    out->pca = pca(out->codes.mu, 2);
-    if (auto* vade = dynamic_cast<Vade*>(ms->model.get())) {
-      torch::NoGradGuard no_grad;
-      const auto device = model_device(*vade);
-      std::vector<torch::Tensor> parts;
-      for (int64_t b = 0; b < out->codes.size(); b += 2048) {
-        auto mu = out->codes.mu.slice(0, b, std::min(out->codes.size(), b + 2048)).to(device);
-        parts.push_back(vade->responsibilities(mu).argmax(1).to(torch::kCPU));
-        task.throw_if_cancelled();
-      }
-      out->vade_cluster = torch::cat(parts);
-      out->vade_k = vade->clusters();
-    }
+    out->projection = project_clusters(*ms->model, use_test ? data->test : data->train, limit,
+                                       [&task](float fraction, const std::string& status) {
+                                         task.set_progress(fraction, status);
+                                         return !task.cancelled();
+                                       });
     out->step = ms->step;
     out->split = use_test ? "test" : "train";
     out->data = data;
-    task.set_progress(1.0f, "done");
   });
 }
 
 void ClustersView::start_kmeans(ViewContext& ctx) {
-  if (!encoded_ || !ctx.jobs) return;
+  if (!encoded_ || !ctx.tasks) return;
   auto enc = encoded_;
-  const int k = std::min<int64_t>(k_, enc->codes.size());
-  const auto gen = generation_;
-  ++kmeans_pending_;
+  const int k = std::min<int64_t>(k_, enc->projection.codes.size());
   kmeans_k_done_ = k_;  // requested; a change of k_ requests again
-  ctx.jobs->run_latest("clusters-kmeans", [this, enc, k, gen]() -> JobRunner::Result {
-    auto result = std::make_shared<KMeansResult>(kmeans(enc->codes.mu, k, /*seed=*/0));
-    return [this, result, gen] {
-      --kmeans_pending_;
-      if (gen != generation_) return;
+  kmeans_task_.start(*ctx.tasks, [this, enc, k](TaskContext&) -> std::function<void()> {
+    auto result = std::make_shared<KMeansResult>(kmeans(enc->projection.codes.mu, k, /*seed=*/0));
+    return [this, result] {
       kmeans_ = std::move(*result);
       if (color_by_ == kByKMeans) points_dirty_ = true;
     };
@@ -216,7 +187,7 @@ void ClustersView::start_kmeans(ViewContext& ctx) {
 
 void ClustersView::start_tsne() {
   if (!encoded_) return;
-  auto mu = encoded_->codes.mu;
+  auto mu = encoded_->projection.codes.mu;
   TsneOptions options;
   options.perplexity = perplexity_;
   options.iterations = tsne_iterations_;
@@ -239,12 +210,12 @@ void ClustersView::poll_tasks(ViewContext& ctx) {
       if (ctx.toast) ctx.toast(ToastKind::Error, last_error_);
     } else if (!encode_task_->was_cancelled()) {
       encoded_ = encode_out_;
-      ++generation_;
+      kmeans_task_.invalidate();
       tsne_.reset();
       if (tsne_task_) tsne_task_->cancel();
       kmeans_ = {};
       kmeans_k_done_ = -1;
-      const int64_t h = encoded_->codes.mu.size(1);
+      const int64_t h = encoded_->projection.codes.mu.size(1);
       dim_x_ = std::min<int>(dim_x_, static_cast<int>(h - 1));
       dim_y_ = std::min<int>(dim_y_, static_cast<int>(h - 1));
       if (projection_ == kTsne) projection_ = kPca;  // a new t-SNE must be asked for
@@ -268,11 +239,12 @@ void ClustersView::poll_tasks(ViewContext& ctx) {
 // [SECTION] drawing
 
 torch::Tensor ClustersView::categories() const {
-  const auto& codes = encoded_->codes;
+  const auto& codes = encoded_->projection.codes;
   if (color_by_ == kByLabel && codes.labels.defined()) return codes.labels.contiguous();
   if (color_by_ == kByKMeans && kmeans_.assignments.defined() && kmeans_.assignments.size(0) == codes.size())
     return kmeans_.assignments.contiguous();
-  if (color_by_ == kByVade && encoded_->vade_cluster.defined()) return encoded_->vade_cluster.contiguous();
+  if (color_by_ == kByVade && encoded_->projection.vade_cluster.defined())
+    return encoded_->projection.vade_cluster.contiguous();
   return {};
 }
 
@@ -295,7 +267,8 @@ void ClustersView::rebuild_points() {
   }
   torch::Tensor coords;  // [n, 2] float
   torch::Tensor rows;    // int64 [n]
-  const auto& codes = encoded_->codes;
+  const auto& codes = encoded_->projection.codes;
+  const auto& pca = encoded_->projection.pca;
   if (projection_ == kTsne && tsne_) {
     coords = tsne_->embedding;
     rows = tsne_->index;
@@ -309,11 +282,11 @@ void ClustersView::rebuild_points() {
     x_caption_ = fmt::format("z{}", dim_x_);
     y_caption_ = fmt::format("z{}", dim_y_);
   } else {
-    coords = encoded_->pca.projection;
+    coords = pca.projection;
     rows = torch::arange(codes.size(), torch::kLong);
-    const double total = std::max(encoded_->pca.total_variance, 1e-12);
-    x_caption_ = fmt::format("PC1 ({:.0f}% of variance)", 100.0 * encoded_->pca.explained_variance[0].item<double>() / total);
-    y_caption_ = fmt::format("PC2 ({:.0f}% of variance)", 100.0 * encoded_->pca.explained_variance[1].item<double>() / total);
+    const double total = std::max(pca.total_variance, 1e-12);
+    x_caption_ = fmt::format("PC1 ({:.0f}% of variance)", 100.0 * pca.explained_variance[0].item<double>() / total);
+    y_caption_ = fmt::format("PC2 ({:.0f}% of variance)", 100.0 * pca.explained_variance[1].item<double>() / total);
   }
   coords = coords.to(torch::kFloat).contiguous();
   rows = rows.to(torch::kLong).contiguous();
@@ -365,7 +338,8 @@ void ClustersView::draw_controls(ViewContext& ctx) {
   }
   if (encoded_) {
     ImGui::SameLine();
-    ImGui::TextDisabled("%lld %s inputs encoded", static_cast<long long>(encoded_->codes.size()), encoded_->split.c_str());
+    ImGui::TextDisabled("%lld %s inputs encoded", static_cast<long long>(encoded_->projection.codes.size()),
+                        encoded_->split.c_str());
   }
   if (encoded_ && ctx.snapshot && ctx.snapshot->model && ctx.snapshot->model->step != encoded_->step) {
     ImGui::SameLine();
@@ -381,7 +355,7 @@ void ClustersView::draw_controls(ViewContext& ctx) {
     points_dirty_ = true;
   }
   if (projection_ == kTwoDims && encoded_) {
-    const int h = static_cast<int>(encoded_->codes.mu.size(1));
+    const int h = static_cast<int>(encoded_->projection.codes.mu.size(1));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(90 * ctx.ui_scale);
     if (ImGui::SliderInt("x dim", &dim_x_, 0, h - 1)) points_dirty_ = true;
@@ -409,7 +383,7 @@ void ClustersView::draw_controls(ViewContext& ctx) {
   }
 
   ImGui::SetNextItemWidth(130 * ctx.ui_scale);
-  const bool has_vade = encoded_ && encoded_->vade_cluster.defined();
+  const bool has_vade = encoded_ && encoded_->projection.vade_cluster.defined();
   const char* color_items = has_vade ? "label\0k-means\0VaDE q(c|x)\0none\0" : "label\0k-means\0";
   int color = color_by_;
   if (!has_vade && color > kByKMeans) color = kByLabel;
@@ -421,7 +395,7 @@ void ClustersView::draw_controls(ViewContext& ctx) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(100 * ctx.ui_scale);
     ImGui::SliderInt("k", &k_, 2, 20);
-    if (kmeans_pending_ > 0) {
+    if (kmeans_task_.in_flight()) {
       ImGui::SameLine();
       ImGui::TextDisabled("k-means ...");
     }
@@ -500,11 +474,12 @@ void ClustersView::draw_cloud(ViewContext& ctx, ImVec2 size) {
   }
   if (hover_row_ >= 0 && encoded_) {
     const auto& set = encoded_->split == "test" ? encoded_->data->test : encoded_->data->train;
-    const int64_t data_row = encoded_->codes.index[hover_row_].item<int64_t>();
+    const auto& codes = encoded_->projection.codes;
+    const int64_t data_row = codes.index[hover_row_].item<int64_t>();
     ImGui::BeginTooltip();
     if (set.shape.is_image()) {
       if (hover_texture_row_ != hover_row_) {
-        auto images = to_images(set.inputs(torch::tensor({data_row}, torch::kLong)));
+        auto images = to_image_bytes(set.inputs(torch::tensor({data_row}, torch::kLong)));
         hover_texture_.upload(static_cast<int>(images.width), static_cast<int>(images.height),
                               static_cast<int>(images.channels), images.pixels.data(), true);
         hover_texture_row_ = hover_row_;
@@ -513,17 +488,18 @@ void ClustersView::draw_cloud(ViewContext& ctx, ImVec2 size) {
       ImGui::Image(hover_texture_.imgui_id(), ImVec2(hover_texture_.width() * zoom, hover_texture_.height() * zoom));
     }
     ImGui::Text("row %lld of %s", static_cast<long long>(data_row), set.name.c_str());
-    if (encoded_->codes.labels.defined()) {
-      const int64_t label = encoded_->codes.labels[hover_row_].item<int64_t>();
+    if (codes.labels.defined()) {
+      const int64_t label = codes.labels[hover_row_].item<int64_t>();
       const auto& names = set.class_names;
       ImGui::Text("label: %s", label >= 0 && label < static_cast<int64_t>(names.size())
                                    ? names[static_cast<size_t>(label)].c_str()
                                    : std::to_string(label).c_str());
     }
-    if (kmeans_.assignments.defined() && kmeans_.assignments.size(0) == encoded_->codes.size())
+    if (kmeans_.assignments.defined() && kmeans_.assignments.size(0) == codes.size())
       ImGui::Text("k-means cluster: %lld", static_cast<long long>(kmeans_.assignments[hover_row_].item<int64_t>()));
-    if (encoded_->vade_cluster.defined())
-      ImGui::Text("VaDE cluster: %lld", static_cast<long long>(encoded_->vade_cluster[hover_row_].item<int64_t>()));
+    if (encoded_->projection.vade_cluster.defined())
+      ImGui::Text("VaDE cluster: %lld",
+                  static_cast<long long>(encoded_->projection.vade_cluster[hover_row_].item<int64_t>()));
     ImGui::EndTooltip();
   }
 }
@@ -594,22 +570,7 @@ bool ClustersView::export_png(const std::string& path, float scale, std::string&
     error = "clusters: nothing to export yet (the evaluation set is still being encoded)";
     return false;
   }
-  if (!check_writable(path, error)) return false;
-  if (!capture_) {
-    error = "screen capture is not available";
-    return false;
-  }
-  const int factor = std::max(1, static_cast<int>(std::lround(scale)));
-  auto toast = toast_;
-  capture_(export_rect_, [path, factor, toast](const RgbImage& image) {
-    std::string err;
-    if (write_png(path, upscale_nearest(image, factor), err)) {
-      if (toast) toast(ToastKind::Info, "wrote " + path);
-    } else if (toast) {
-      toast(ToastKind::Error, err);
-    }
-  });
-  return true;
+  return export_screen_png(capture_, toast_, export_rect_, path, scale, error);
 }
 
 bool ClustersView::export_csv(const std::string& path, std::string& error) {
@@ -618,14 +579,14 @@ bool ClustersView::export_csv(const std::string& path, std::string& error) {
     return false;
   }
   return write_text_file(path, [&](std::ostream& out) {
-    const auto& codes = encoded_->codes;
+    const auto& codes = encoded_->projection.codes;
     const bool km = kmeans_.assignments.defined() && kmeans_.assignments.size(0) == codes.size();
-    const bool vade = encoded_->vade_cluster.defined();
+    const bool vade = encoded_->projection.vade_cluster.defined();
     // Raw pointers: item() per value would take seconds for 70k rows on the UI thread.
     auto index = codes.index.contiguous();
     auto labels = codes.labels.defined() ? codes.labels.contiguous() : torch::Tensor();
     auto assign = km ? kmeans_.assignments.contiguous() : torch::Tensor();
-    auto vc = vade ? encoded_->vade_cluster.contiguous() : torch::Tensor();
+    auto vc = vade ? encoded_->projection.vade_cluster.contiguous() : torch::Tensor();
     out << "row,label," << (km ? "kmeans," : "") << (vade ? "vade," : "") << "x,y\n";
     for (size_t i = 0; i < rows_.size(); ++i) {
       const int64_t r = rows_[i];

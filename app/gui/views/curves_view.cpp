@@ -5,14 +5,11 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/error.h"
-#include "job_runner.h"
+#include "core/main_thread_tasks.h"
 #include "session/session.h"
-#include "train/checkpoint.h"
+#include "train/run_folder.h"
 #include "views/view.h"
 #include "widgets/plot.h"
 #include "widgets/tooltip.h"
@@ -20,118 +17,6 @@
 namespace vaelab {
 namespace gui {
 namespace {
-
-namespace fs = std::filesystem;
-
-// Epoch curves of another run, read from DIR/metrics.csv or a checkpoint's stored history.
-struct OtherRun {
-  std::string label;
-  std::vector<std::string> names;               // term names
-  std::vector<double> steps;                    // step at each epoch end
-  std::vector<std::vector<double>> train, test;  // [term][epoch]
-};
-
-// metrics.csv: "epoch[,step],train_<term>...,test_<term>..." (one row per epoch). Without a step column
-// the epoch ends are placed at epoch x steps_per_epoch (from the run's summary.json when known).
-OtherRun read_metrics_csv(const std::string& path, const std::string& label, double steps_per_epoch) {
-  std::ifstream f(path);
-  if (!f) throw Error("cannot read " + path);
-  std::string header;
-  std::getline(f, header);
-  if (!header.empty() && header.back() == '\r') header.pop_back();
-  std::vector<std::string> cols;
-  {
-    std::stringstream ss(header);
-    std::string c;
-    while (std::getline(ss, c, ',')) cols.push_back(c);
-  }
-  if (cols.size() < 2 || cols[0] != "epoch")
-    throw Error(path + ": expected a header 'epoch[,step],train_<term>...,test_<term>...'");
-  const int step_col = cols.size() > 1 && cols[1] == "step" ? 1 : -1;
-  OtherRun run;
-  run.label = label;
-  std::vector<int> kind(cols.size(), -1), term(cols.size(), -1);
-  for (size_t i = 1; i < cols.size(); ++i) {
-    const bool tr = cols[i].rfind("train_", 0) == 0, te = cols[i].rfind("test_", 0) == 0;
-    if (!tr && !te) continue;
-    const std::string name = cols[i].substr(tr ? 6 : 5);
-    auto it = std::find(run.names.begin(), run.names.end(), name);
-    if (it == run.names.end()) {
-      run.names.push_back(name);
-      run.train.emplace_back();
-      run.test.emplace_back();
-      it = run.names.end() - 1;
-    }
-    kind[i] = tr ? 0 : 1;
-    term[i] = static_cast<int>(it - run.names.begin());
-  }
-  std::string line;
-  while (std::getline(f, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::stringstream ss(line);
-    std::string cell;
-    std::vector<std::string> cells;
-    while (std::getline(ss, cell, ',')) cells.push_back(cell);
-    if (cells.size() < 2) continue;
-    const double epoch = std::atof(cells[0].c_str());
-    run.steps.push_back(step_col > 0 ? std::atof(cells[1].c_str()) : epoch * steps_per_epoch);
-    for (auto& t : run.train) t.push_back(NAN);
-    for (auto& t : run.test) t.push_back(NAN);
-    for (size_t i = 1; i < cells.size() && i < cols.size(); ++i) {
-      if (term[i] < 0 || cells[i].empty()) continue;
-      (kind[i] == 0 ? run.train : run.test)[term[i]].back() = std::atof(cells[i].c_str());
-    }
-  }
-  return run;
-}
-
-OtherRun read_other_run(const std::string& source, double steps_per_epoch) {
-  std::error_code ec;
-  const fs::path p(source);
-  // Label: the run folder's name (also for DIR/checkpoint.pt and DIR/metrics.csv).
-  std::string label = p.has_filename() ? p.filename().string() : p.parent_path().filename().string();
-  if ((label == "checkpoint.pt" || label == "metrics.csv") && p.parent_path().has_filename())
-    label = p.parent_path().filename().string();
-  if (fs::is_directory(p, ec)) {
-    if (fs::exists(p / "metrics.csv", ec)) {
-      // summary.json knows this run's own steps per epoch.
-      std::ifstream sf(p / "summary.json");
-      if (sf) {
-        try {
-          const auto j = nlohmann::json::parse(sf);
-          const double step = j.value("step", 0.0), epoch = j.value("epoch", 0.0);
-          if (step > 0 && epoch > 0) steps_per_epoch = step / epoch;
-        } catch (const std::exception&) {
-        }
-      }
-      auto run = read_metrics_csv((p / "metrics.csv").string(), label, steps_per_epoch);
-      run.label = label;
-      return run;
-    }
-    if (fs::exists(p / "checkpoint.pt", ec)) {
-      auto run = read_other_run((p / "checkpoint.pt").string(), steps_per_epoch);
-      run.label = label;
-      return run;
-    }
-    throw Error(source + ": no metrics.csv or checkpoint.pt in this folder");
-  }
-  if (p.extension() == ".csv") return read_metrics_csv(source, label, steps_per_epoch);
-  const CheckpointMeta meta = read_checkpoint_meta(source);
-  OtherRun run;
-  run.label = label;
-  run.names = meta.metrics.names;
-  const int64_t spe = meta.epoch > 0 ? std::max<int64_t>(1, (meta.step - meta.epoch_step) / meta.epoch) : 1;
-  const size_t epochs = meta.metrics.epoch_train.empty() ? 0 : meta.metrics.epoch_train[0].size();
-  for (size_t e = 0; e < epochs; ++e) run.steps.push_back(static_cast<double>((e + 1) * spe));
-  for (size_t t = 0; t < run.names.size(); ++t) {
-    run.train.emplace_back(meta.metrics.epoch_train[t].begin(), meta.metrics.epoch_train[t].end());
-    run.test.emplace_back();
-    if (t < meta.metrics.epoch_test.size())
-      run.test.back().assign(meta.metrics.epoch_test[t].begin(), meta.metrics.epoch_test[t].end());
-  }
-  return run;
-}
 
 class CurvesView : public View {
  public:
@@ -191,15 +76,15 @@ class CurvesView : public View {
     if (ImGui::Button("Add run") && !other_path_.empty()) pending_others_.push_back(other_path_);
     tip("Overlay another run's epoch curves (train solid, test dashed).");
     for (const std::string& path : pending_others_) {
-      if (!ctx.jobs) break;
+      if (!ctx.tasks) break;
       const double spe = ctx.snapshot ? static_cast<double>(std::max<int64_t>(1, ctx.snapshot->progress.steps_per_epoch)) : 1.0;
       ++loading_;
       auto toast = ctx.toast;
-      ctx.jobs->run([this, path, spe, toast]() -> std::function<void()> {
-        std::shared_ptr<OtherRun> run;
+      ctx.tasks->run("load a run to compare", [this, path, spe, toast](TaskContext&) -> std::function<void()> {
+        std::shared_ptr<EpochCurves> run;
         std::string error;
         try {
-          run = std::make_shared<OtherRun>(read_other_run(path, spe));
+          run = std::make_shared<EpochCurves>(read_epoch_curves(path, spe));
         } catch (const std::exception& e) {
           error = e.what();
         }
@@ -301,7 +186,7 @@ class CurvesView : public View {
   float ema_ = 0.9f;
   std::map<std::string, bool> term_hidden_;
   std::string other_path_;
-  std::vector<OtherRun> others_;
+  std::vector<EpochCurves> others_;  // overlaid runs (train/run_folder.h)
   std::vector<std::string> pending_others_;  // added, not yet loading
   int loading_ = 0;
   ViewContext last_ctx_;

@@ -3,7 +3,7 @@
 // Welling 2014, Fig. 4), the other dimensions fixed at a chosen code; hover enlarges a cell.
 // 2-D vector data (toy sets): generated samples over true samples as a scatter, plus both densities as
 // 2-D histograms (PH-VAE Figs. 2, 4-6).
-// Decoding runs on the snapshot's model on a worker; the grid refreshes as training publishes snapshots.
+// Decoding runs on the snapshot's model in a LatestTask; the grid refreshes as training publishes snapshots.
 #include <imgui.h>
 
 #include <algorithm>
@@ -14,7 +14,8 @@
 
 #include "analysis/latent_grid.h"
 #include "core/error.h"
-#include "job_runner.h"
+#include "core/latest_task.h"
+#include "core/main_thread_tasks.h"
 #include "models/divergence.h"
 #include "session/session.h"
 #include "views/view.h"
@@ -41,13 +42,12 @@ class ManifoldView : public View {
   }
   const char* name() const override { return "manifold"; }
   const char* title() const override { return "Manifold"; }
-  bool busy() const override { return in_flight_; }
+  bool busy() const override { return refresh_.in_flight(); }
   void reset() override {
-    ++generation_;
+    refresh_.invalidate();
     grid_ = ImageGrid();
     have_points_ = false;
     model_step_ = -1;
-    dirty_ = true;
   }
 
   void draw(ViewContext& ctx) override {
@@ -60,7 +60,7 @@ class ManifoldView : public View {
     image_mode_ = shape.is_image();
     // Follow training, but at most once a second (a grid is hundreds of decodes).
     const auto ms = ctx.snapshot->model;
-    if (ms->step != model_step_ && Clock::now() - last_request_ > std::chrono::seconds(1)) dirty_ = true;
+    if (ms->step != model_step_ && Clock::now() - last_request_ > std::chrono::seconds(1)) refresh_.mark_dirty();
     if (image_mode_) draw_images(ctx);
     else if (shape.features == 2) draw_vectors(ctx);
     else ImGui::TextWrapped("The manifold view needs image data or 2-D vector data (this data set is %s).",
@@ -131,8 +131,8 @@ class ManifoldView : public View {
       changed |= ImGui::SliderInt("class y", &class_, 0, std::max<int>(0, static_cast<int>(ms->spec.num_classes) - 1));
       tip("Label given to the conditional decoder p(x|z,y).");
     }
-    if (changed) dirty_ = true;
-    if (dirty_ && !in_flight_ && ctx.jobs) request_grid(ctx);
+    if (changed) refresh_.mark_dirty();
+    if (refresh_.due() && ctx.tasks) request_grid(ctx);
 
     const double q = normal_quantile(p_lo_);
     char rows[64] = "-";
@@ -150,34 +150,25 @@ class ManifoldView : public View {
     const double p_lo = p_lo_;
     const bool from_image = base_from_image_;
     const int64_t index = base_index_;
-    const auto gen = generation_;
-    in_flight_ = true;
-    dirty_ = false;
     model_step_ = ms->step;
     last_request_ = Clock::now();
-    ctx.jobs->run_latest("manifold", [this, ms, data, dx, dy, n, cls, p_lo, from_image, index, gen,
-                                      auto_dims]() -> JobRunner::Result {
+    refresh_.start(*ctx.tasks, [this, ms, data, dx, dy, n, cls, p_lo, from_image, index,
+                                auto_dims](TaskContext&) -> std::function<void()> {
       torch::NoGradGuard no_grad;
       auto [cx, cy] = auto_dims ? most_active_dims(*ms, data.get(), dx, dy) : std::pair<int, int>{dx, dy};
       auto base = torch::zeros({ms->model->latent_dim()});
       if (from_image && data && data->test.size() > 0) {
         const int64_t i = std::clamp<int64_t>(index, 0, data->test.size() - 1);
-        Batch b;
-        b.x = data->test.inputs(i, i + 1).to(model_device(*ms->model));
-        if (data->test.has_labels()) b.y = data->test.labels.slice(0, i, i + 1).to(b.x.device());
-        base = ms->model->encode(b).mu[0].to(torch::kCPU);
+        base = ms->model->encode(data->test.batch(i, i + 1, ms->model->device())).mu[0].to(torch::kCPU);
       }
       auto codes = manifold_codes(base, cx, cy, n, p_lo, 1.0 - p_lo);
       torch::Tensor y;
       if (ms->model->is_conditional()) y = torch::full({codes.size(0)}, cls, torch::kLong);
-      auto imgs = std::make_shared<DecodedImages>(decode_to_images(*ms->model, codes, y));
+      auto imgs = std::make_shared<ImageBytes>(decode_to_images(*ms->model, codes, y));
       const int64_t step = ms->step;
-      return [this, imgs, gen, n, step, cx = cx, cy = cy] {
-        in_flight_ = false;
-        if (gen != generation_) return;
+      return [this, imgs, n, step, cx = cx, cy = cy] {
         if (auto_dims_) dim_x_ = cx, dim_y_ = cy;
-        ImageBatch b{imgs->count, imgs->channels, imgs->height, imgs->width, std::move(imgs->pixels)};
-        grid_.set(b, n, 1);
+        grid_.set(*imgs, n, 1);
         grid_step_ = step;
       };
     });
@@ -188,10 +179,7 @@ class ManifoldView : public View {
   static std::pair<int, int> most_active_dims(const ModelSnapshot& ms, const DatasetSplit* data, int dx, int dy) {
     if (!data || data->test.size() == 0 || ms.model->latent_dim() < 2) return {dx, dy};
     const int64_t m = std::min<int64_t>(512, data->test.size());
-    Batch b;
-    b.x = data->test.inputs(0, m).to(model_device(*ms.model));
-    if (data->test.has_labels()) b.y = data->test.labels.slice(0, 0, m).to(b.x.device());
-    Posterior q = ms.model->encode(b);
+    Posterior q = ms.model->encode(data->test.batch(0, m, ms.model->device()));
     torch::Tensor activity = q.logvar.defined() ? kl_standard_normal_per_dim(q.mu, q.logvar).mean(0)
                                                 : q.mu.var(0);
     auto top = std::get<1>(activity.to(torch::kCPU).topk(2));
@@ -214,8 +202,8 @@ class ManifoldView : public View {
     ImGui::SameLine();
     ImGui::Checkbox("sqrt colour scale", &sqrt_scale_);
     tip("Colour by sqrt(density): low-density regions stay visible next to sharp peaks.");
-    if (changed) dirty_ = true;
-    if (dirty_ && !in_flight_ && ctx.jobs) request_points(ctx);
+    if (changed) refresh_.mark_dirty();
+    if (refresh_.due() && ctx.tasks) request_points(ctx);
     if (!have_points_) {
       ImGui::TextDisabled("decoding ...");
       return;
@@ -271,12 +259,9 @@ class ManifoldView : public View {
     auto data = ctx.session ? ctx.session->data() : nullptr;
     const int n = samples_;
     const uint64_t seed = seed_;
-    const auto gen = generation_;
-    in_flight_ = true;
-    dirty_ = false;
     model_step_ = ms->step;
     last_request_ = Clock::now();
-    ctx.jobs->run_latest("manifold", [this, ms, data, n, seed, gen]() -> JobRunner::Result {
+    refresh_.start(*ctx.tasks, [this, ms, data, n, seed](TaskContext&) -> std::function<void()> {
       // Our own generator: the GUI never draws from torch's global stream, which training uses.
       std::mt19937_64 rng(seed * 6151);
       std::normal_distribution<float> normal;
@@ -297,9 +282,7 @@ class ManifoldView : public View {
         const float* p = t.data_ptr<float>();
         for (int64_t i = 0; i < m; ++i) tx.push_back(p[i * t.size(1)]), ty.push_back(p[i * t.size(1) + 1]);
       }
-      return [this, gx, gy, tx, ty, gen] {
-        in_flight_ = false;
-        if (gen != generation_) return;
+      return [this, gx, gy, tx, ty] {
         gen_x_ = gx, gen_y_ = gy, true_x_ = tx, true_y_ = ty;
         have_points_ = true;
       };
@@ -308,10 +291,8 @@ class ManifoldView : public View {
 
   // shared
   bool image_mode_ = true;
-  bool dirty_ = true;
-  bool in_flight_ = false;
+  LatestTask refresh_{"decode the manifold"};  // the grid (images) or the points (2-D vectors)
   int64_t model_step_ = -1;
-  int64_t generation_ = 0;
   Clock::time_point last_request_{};
   ViewContext last_ctx_;
   // images

@@ -22,8 +22,9 @@
 
 #include "analysis/latent_grid.h"
 #include "analysis/residual_maps.h"
+#include "core/latest_task.h"
+#include "core/main_thread_tasks.h"
 #include "gl/texture.h"
-#include "job_runner.h"
 #include "png_file.h"
 #include "session/session.h"
 #include "views/view.h"
@@ -48,7 +49,7 @@ std::array<uint8_t, 3> component_color(int64_t k) {
 struct ResidualResult {
   ResidualMaps maps;
   bool image = false;
-  RgbImage mosaic;                   // rows: input, reconstruction, |r|, membership (MoG only)
+  ImageBytes mosaic;                 // one RGB image; rows: input, reconstruction, |r|, membership (MoG only)
   std::vector<std::string> row_names;
   int cell_w = 0, cell_h = 0, count = 0;
   double abs_max = 0;                // top of the |r| colour scale
@@ -59,7 +60,7 @@ struct ResidualResult {
 };
 
 // Fills row `row` of the mosaic from per-cell RGB images (count cells of w x h, RGB contiguous).
-void put_row(RgbImage& mosaic, int row, int count, int w, int h, const std::vector<uint8_t>& rgb) {
+void put_row(ImageBytes& mosaic, int row, int count, int w, int h, const std::vector<uint8_t>& rgb) {
   for (int i = 0; i < count; ++i)
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x) {
@@ -70,7 +71,7 @@ void put_row(RgbImage& mosaic, int row, int count, int w, int h, const std::vect
 }
 
 // 8-bit images (C = 1 or 3) to RGB.
-std::vector<uint8_t> to_rgb(const DecodedImages& im) {
+std::vector<uint8_t> to_rgb(const ImageBytes& im) {
   const size_t n = static_cast<size_t>(im.count * im.height * im.width);
   std::vector<uint8_t> rgb(n * 3);
   for (size_t p = 0; p < n; ++p)
@@ -84,8 +85,7 @@ ResidualResult compute(Model& model, const Dataset& set, int count, int offset, 
   const int64_t n = set.size();
   // Rows spread evenly over the set (some sets are sorted by class), shifted by "Other images".
   auto rows = (torch::arange(count, torch::kLong) * std::max<int64_t>(1, n / count) + offset) % n;
-  Batch batch{set.inputs(rows), set.has_labels() ? set.labels_at(rows) : torch::Tensor()};
-  out.maps = residual_maps(model, batch);
+  out.maps = residual_maps(model, set.batch(rows, torch::kCPU));
   const auto& r = out.maps.residuals;
   out.mean_abs = r.abs().mean().item<double>();
   out.rms = r.pow(2).mean().sqrt().item<double>();
@@ -96,16 +96,14 @@ ResidualResult compute(Model& model, const Dataset& set, int count, int offset, 
   out.image = set.shape.is_image();
   if (!out.image) return out;
 
-  auto inputs = to_images(out.maps.inputs);
-  auto recon = to_images(out.maps.reconstructions.clamp(0.0, 1.0));
+  auto inputs = to_image_bytes(out.maps.inputs);
+  auto recon = to_image_bytes(out.maps.reconstructions.clamp(0.0, 1.0));
   const int w = static_cast<int>(inputs.width), h = static_cast<int>(inputs.height);
   const int rows_n = out.maps.membership.defined() ? 4 : 3;
   out.cell_w = w;
   out.cell_h = h;
   out.count = count;
-  out.mosaic.width = count * w + (count - 1) * kPad;
-  out.mosaic.height = rows_n * h + (rows_n - 1) * kPad;
-  out.mosaic.pixels.assign(static_cast<size_t>(out.mosaic.width) * out.mosaic.height * 3, 28);
+  out.mosaic = rgb_image(count * w + (count - 1) * kPad, rows_n * h + (rows_n - 1) * kPad, 28);
   put_row(out.mosaic, 0, count, w, h, to_rgb(inputs));
   put_row(out.mosaic, 1, count, w, h, to_rgb(recon));
   out.row_names = {"input x", "reconstruction", "|x - x^|"};
@@ -145,11 +143,10 @@ class ResidualsView : public View {
   bool export_png(const std::string& path, float scale, std::string& error) override;
   bool supports_csv() const override { return true; }
   bool export_csv(const std::string& path, std::string& error) override;
-  bool busy() const override { return in_flight_ > 0 || wants_refresh_; }
+  bool busy() const override { return refresh_.in_flight() || wants_refresh_; }
   void reset() override {
     result_.reset();
-    dirty_ = true;
-    ++generation_;
+    refresh_.invalidate();
   }
 
  private:
@@ -161,10 +158,8 @@ class ResidualsView : public View {
   std::shared_ptr<ResidualResult> result_;
   Texture texture_;
   bool texture_dirty_ = false;
-  bool dirty_ = true;
-  bool wants_refresh_ = false;
-  int in_flight_ = 0;
-  int64_t generation_ = 0;
+  LatestTask refresh_{"residuals"};
+  bool wants_refresh_ = false;  // last frame found the maps out of date (busy() for headless shots)
   int64_t requested_step_ = -1;
   Clock::time_point requested_at_{};
   std::string error_;
@@ -180,12 +175,9 @@ void ResidualsView::request(ViewContext& ctx) {
   auto ms = ctx.snapshot->model;
   auto data = ctx.session->data();
   const int count = count_, offset = offset_;
-  const auto gen = generation_;
-  dirty_ = false;
   requested_step_ = ms->step;
   requested_at_ = Clock::now();
-  ++in_flight_;
-  ctx.jobs->run_latest("residuals", [this, ms, data, count, offset, gen]() -> JobRunner::Result {
+  refresh_.start(*ctx.tasks, [this, ms, data, count, offset](TaskContext&) -> std::function<void()> {
     auto out = std::make_shared<ResidualResult>();
     std::string error;
     try {
@@ -194,9 +186,7 @@ void ResidualsView::request(ViewContext& ctx) {
     } catch (const std::exception& e) {
       error = e.what();
     }
-    return [this, out, error, gen] {
-      --in_flight_;
-      if (gen != generation_) return;
+    return [this, out, error] {
       error_ = error;
       if (!error.empty()) return;
       result_ = out;
@@ -228,7 +218,8 @@ void ResidualsView::draw_colour_bar(ImVec2 pos, float height, double vmax) {
 void ResidualsView::draw_maps(ViewContext& ctx, float height) {
   const auto& r = *result_;
   if (texture_dirty_) {
-    texture_.upload(r.mosaic.width, r.mosaic.height, 3, r.mosaic.pixels.data(), true);
+    texture_.upload(static_cast<int>(r.mosaic.width), static_cast<int>(r.mosaic.height), 3, r.mosaic.pixels.data(),
+                    true);
     texture_dirty_ = false;
   }
   float label_w = 0;
@@ -276,11 +267,11 @@ void ResidualsView::draw(ViewContext& ctx) {
   if (!has_model_to_show(ctx)) return;
   const float s = ctx.ui_scale;
   ImGui::SetNextItemWidth(110 * s);
-  if (ImGui::SliderInt("images", &count_, 1, 16)) dirty_ = true;
+  if (ImGui::SliderInt("images", &count_, 1, 16)) refresh_.mark_dirty();
   ImGui::SameLine();
   if (ImGui::Button("Other images")) {
     offset_ += 1;
-    dirty_ = true;
+    refresh_.mark_dirty();
   }
   ImGui::SameLine();
   ImGui::Checkbox("log density", &log_y_);
@@ -288,8 +279,8 @@ void ResidualsView::draw(ViewContext& ctx) {
   const auto& ms = *ctx.snapshot->model;
   const bool training = ctx.snapshot->progress.state == RunState::Running;
   const bool stale = ms.step != requested_step_ && (!training || Clock::now() - requested_at_ > std::chrono::seconds(2));
-  if (in_flight_ == 0 && (dirty_ || stale) && ctx.jobs) request(ctx);
-  wants_refresh_ = dirty_ || (stale && !training);
+  if (!refresh_.in_flight() && (refresh_.dirty() || stale) && ctx.tasks) request(ctx);
+  wants_refresh_ = refresh_.dirty() || (stale && !training);
 
   if (!error_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", error_.c_str());
   if (!result_) {

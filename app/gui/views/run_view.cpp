@@ -9,7 +9,7 @@
 #include <map>
 
 #include "core/error.h"
-#include "job_runner.h"
+#include "core/main_thread_tasks.h"
 #include "session/session.h"
 #include "views/view.h"
 #include "widgets/image_grid.h"
@@ -183,9 +183,9 @@ class RunView : public View {
     tooltip("Run exactly N optimiser steps, then pause: watch the model change step by step.");
     ImGui::EndDisabled();
     if (stop_requested_) {
-      // Trainer::stop waits for the thread (<= ~1 s): hand it to a worker, never the UI thread.
+      // Trainer::stop waits for the thread (<= ~1 s): hand it to a task, never the UI thread.
       stop_requested_ = false;
-      if (ctx.jobs) ctx.jobs->run([s]() -> std::function<void()> {
+      if (ctx.tasks) ctx.tasks->run("stop training", [s](TaskContext&) -> std::function<void()> {
         s->stop();
         return nullptr;
       });
@@ -221,11 +221,11 @@ class RunView : public View {
     ImGui::InputText("##ckpt", &checkpoint_path_);
     tooltip("Checkpoint file (weights, optimiser, preset, metric history).");
     ImGui::SameLine();
-    if (ImGui::Button("Save checkpoint") && ctx.jobs) {
+    if (ImGui::Button("Save checkpoint") && ctx.tasks) {
       const std::string path = checkpoint_path_;
       auto toast = ctx.toast;
-      ctx.jobs->run([s, path, toast]() -> std::function<void()> {
-        s->save_checkpoint(path);  // waits for the training thread between two batches: on a worker
+      ctx.tasks->run("save a checkpoint", [s, path, toast](TaskContext&) -> std::function<void()> {
+        s->save_checkpoint(path);  // waits for the training thread between two batches: on a task
         return [toast, path] { toast(ToastKind::Info, "saved " + path); };
       });
     }
@@ -238,19 +238,20 @@ class RunView : public View {
     ImGui::Text("Probe: test inputs, each with its reconstruction below");
     tooltip("A fixed batch of test images and the decoder mean of their posterior mean code, E[p(x|z=mu(x))], "
             "refreshed with every snapshot.");
-    if (snap && snap->probe && snap->probe->step != probe_step_ && snap->probe->count > 0) {
+    if (snap && snap->probe && snap->probe->step != probe_step_ && snap->probe->inputs.count > 0) {
       const auto& pr = *snap->probe;
       probe_step_ = pr.step;
       // Rows of up to 8: inputs, then their reconstructions right below, and so on.
-      const int64_t cols = std::min<int64_t>(8, pr.count);
-      const size_t per = static_cast<size_t>(pr.channels * pr.height * pr.width);
-      ImageBatch b;
-      b.channels = pr.channels;
-      b.height = pr.height;
-      b.width = pr.width;
-      for (int64_t start = 0; start < pr.count; start += cols) {
-        const int64_t end = std::min(pr.count, start + cols);
-        for (const auto* src : {&pr.inputs, &pr.reconstructions}) {
+      const int64_t count = pr.inputs.count;
+      const int64_t cols = std::min<int64_t>(8, count);
+      const size_t per = static_cast<size_t>(pr.inputs.bytes_per_image());
+      ImageBytes b;
+      b.channels = pr.inputs.channels;
+      b.height = pr.inputs.height;
+      b.width = pr.inputs.width;
+      for (int64_t start = 0; start < count; start += cols) {
+        const int64_t end = std::min(count, start + cols);
+        for (const auto* src : {&pr.inputs.pixels, &pr.reconstructions.pixels}) {
           for (int64_t i = start; i < start + cols; ++i) {
             if (i < end) b.pixels.insert(b.pixels.end(), src->begin() + per * i, src->begin() + per * (i + 1));
             else b.pixels.insert(b.pixels.end(), per, 0);
@@ -260,7 +261,7 @@ class RunView : public View {
       }
       probe_grid_.set(b, static_cast<int>(cols), 2);
     }
-    if (snap && snap->probe && snap->probe->height == 0) {
+    if (snap && snap->probe && snap->probe->inputs.height == 0) {
       ImGui::TextDisabled("(vector data: see the manifold view for generated vs. true samples)");
     } else {
       probe_grid_.draw(ImVec2(-1, -1));

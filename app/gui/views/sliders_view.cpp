@@ -9,7 +9,7 @@
 
 #include "analysis/latent_grid.h"
 #include "core/error.h"
-#include "job_runner.h"
+#include "core/main_thread_tasks.h"
 #include "png_file.h"
 #include "session/session.h"
 #include "widgets/tooltip.h"
@@ -41,17 +41,26 @@ void SlidersView::reset() {
   code_.clear();
   sigma_.clear();
   model_step_ = -1;
-  dirty_ = true;
-  ++generation_;
+  decode_.invalidate();
+  encode_.invalidate();
   image_ = ImageGrid();
 }
 
 void SlidersView::bench_drag(int dim, float value) {
+  bench_recording_ = true;
   if (dim < 0 || dim >= static_cast<int>(code_.size())) return;
   code_[static_cast<size_t>(dim)] = value;
-  if (!dirty_) changed_at_ = Clock::now();
-  dirty_ = true;
-  bench_pending_ = true;
+  if (!decode_.dirty()) changed_at_ = Clock::now();
+  decode_.mark_dirty();
+}
+
+void SlidersView::decoded(const ImageBytes& image, double decode_ms, Clock::time_point changed_at) {
+  last_decode_ms_ = decode_ms;
+  image_.set(image, 1, 0);
+  if (!bench_recording_) return;
+  bench_decode_ms_.push_back(decode_ms);
+  if (changed_at != Clock::time_point{})
+    bench_latencies_ms_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - changed_at).count());
 }
 
 void SlidersView::request_decode(ViewContext& ctx) {
@@ -59,56 +68,41 @@ void SlidersView::request_decode(ViewContext& ctx) {
   const bool conditional = ms->model->is_conditional();
   const int cls = class_;
   const auto code = code_;
-  const auto gen = generation_;
   const auto t_change = changed_at_;
   const bool image = ms->spec.shape.is_image();
-  dirty_ = false;
   model_step_ = ms->step;
-  ++decodes_in_flight_;
-  auto job = [this, ms, conditional, cls, code, gen, t_change, image]() -> JobRunner::Result {
+  // Runs on the task's thread, or right here for cheap models (below); returns what lands on the UI thread.
+  auto decode = [this, ms, conditional, cls, code, t_change, image]() -> std::function<void()> {
     torch::Tensor y;
     if (conditional) y = torch::full({1}, cls, torch::kLong);
     auto z = code_tensor(code);
     if (image) {
       const auto t0 = Clock::now();
-      auto decoded = std::make_shared<DecodedImages>(decode_to_images(*ms->model, z, y));
+      auto decoded_images = std::make_shared<ImageBytes>(decode_to_images(*ms->model, z, y));
       const double decode_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-      return [this, decoded, gen, t_change, decode_ms] {
-        --decodes_in_flight_;
-        decode_ms_.push_back(decode_ms);
-        if (gen != generation_) return;
-        ImageBatch b{decoded->count, decoded->channels, decoded->height, decoded->width, std::move(decoded->pixels)};
-        image_.set(b, 1, 0);
-        if (t_change != Clock::time_point{})
-          latencies_ms_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t_change).count());
-      };
+      return [this, decoded_images, t_change, decode_ms] { decoded(*decoded_images, decode_ms, t_change); };
     }
     auto v = decode_vectors(*ms->model, z, y);
     std::vector<float> values(v.data_ptr<float>(), v.data_ptr<float>() + v.numel());
-    return [this, values, gen] {
-      --decodes_in_flight_;
-      if (gen != generation_) return;
+    return [this, values] {
       // Vector data: show the decoded vector as a one-row "image" of its values mapped to grey.
-      RgbImage img;
-      img.width = static_cast<int>(values.size());
-      img.height = 1;
-      for (float x : values) {
-        const uint8_t g = static_cast<uint8_t>(std::clamp(x, 0.0f, 1.0f) * 255);
-        img.pixels.insert(img.pixels.end(), {g, g, g});
-      }
-      image_.set(img, static_cast<int>(values.size()), 1, 1, 1, 0);
+      ImageBytes img = rgb_image(static_cast<int64_t>(values.size()), 1);
+      for (size_t i = 0; i < values.size(); ++i)
+        std::fill_n(img.pixels.begin() + 3 * i, 3, static_cast<uint8_t>(std::clamp(values[i], 0.0f, 1.0f) * 255));
+      image_.set(std::move(img), static_cast<int>(values.size()), 1, 1, 1, 0);
       vector_values_ = values;
     };
   };
   // A decode that took under kInlineDecodeMs last time runs right here, so the image follows the drag in
   // the same frame (one decode of the MLP VAE is ~0.4 ms; it reads the published snapshot model, never the
-  // training one, so nothing here waits for a training step). Slower models go to a worker and show up
+  // training one, so nothing here waits for a training step). Slower models go to a task and show up
   // a frame later.
   constexpr double kInlineDecodeMs = 4.0;
-  if (!decode_ms_.empty() && decode_ms_.back() < kInlineDecodeMs) {
-    job()();
+  if (last_decode_ms_ >= 0 && last_decode_ms_ < kInlineDecodeMs) {
+    decode_.mark_clean();
+    decode()();
   } else {
-    ctx.jobs->run_latest("sliders", std::move(job));
+    decode_.start(*ctx.tasks, [decode](TaskContext&) { return decode(); });
   }
 }
 
@@ -126,14 +120,9 @@ void SlidersView::start_from(ViewContext& ctx, int mode) {
     if (n == 0) return;
     if (mode == 3) image_index_ = static_cast<int>(std::mt19937_64(seed_++)() % static_cast<uint64_t>(n));
     const int64_t index = std::clamp<int64_t>(image_index_, 0, n - 1);
-    const auto gen = generation_;
-    ++decodes_in_flight_;
-    ctx.jobs->run([this, ms, data, index, gen]() -> JobRunner::Result {
+    encode_.start(*ctx.tasks, [this, ms, data, index](TaskContext&) -> std::function<void()> {
       torch::NoGradGuard no_grad;
-      const auto device = model_device(*ms->model);
-      Batch b;
-      b.x = data->test.inputs(index, index + 1).to(device);
-      if (data->test.has_labels()) b.y = data->test.labels.slice(0, index, index + 1).to(device);
+      const Batch b = data->test.batch(index, index + 1, ms->model->device());
       const Posterior q = ms->model->encode(b);
       auto mu = q.mu.to(torch::kCPU).contiguous();
       std::vector<float> m(mu.data_ptr<float>(), mu.data_ptr<float>() + mu.numel()), s;
@@ -143,20 +132,19 @@ void SlidersView::start_from(ViewContext& ctx, int mode) {
       }
       int64_t label = -1;
       if (b.y.defined()) label = b.y.to(torch::kCPU).item<int64_t>();
-      return [this, m, s, gen, label] {
-        --decodes_in_flight_;
-        if (gen != generation_ || m.size() != code_.size()) return;
+      return [this, m, s, label] {
+        if (m.size() != code_.size()) return;
         code_ = m;
         sigma_ = s;
         center_ = m;
         if (label >= 0) class_ = static_cast<int>(label);
-        dirty_ = true;
+        decode_.mark_dirty();
       };
     });
     return;
   }
   center_ = code_;
-  dirty_ = true;
+  decode_.mark_dirty();
 }
 
 void SlidersView::export_class_grid(ViewContext& ctx) {
@@ -173,19 +161,16 @@ void SlidersView::export_class_grid(ViewContext& ctx) {
     toast(ToastKind::Error, error);
     return;
   }
-  grid_in_flight_ = true;
   const uint64_t seed = seed_++;
-  ctx.jobs->run([this, ms, classes, n, H, path, toast, seed]() -> JobRunner::Result {
+  grid_export_.start(*ctx.tasks, [ms, classes, n, H, path, toast, seed](TaskContext&) -> std::function<void()> {
     // Row c: class c; column j: the same prior draw z_j for every class (style fixed, class varies).
     const auto draws = normal_draws(static_cast<size_t>(n * H), seed * 104729);
     auto z = code_tensor(draws, n).repeat({classes, 1});
     auto y = torch::arange(classes, torch::kLong).repeat_interleave(n);
-    auto imgs = decode_to_images(*ms->model, z, y);
-    ImageBatch b{imgs.count, imgs.channels, imgs.height, imgs.width, std::move(imgs.pixels)};
+    const auto imgs = decode_to_images(*ms->model, z, y);
     std::string err;
-    const bool ok = write_png(path, compose_mosaic(b, static_cast<int>(n), 1), err);
-    return [this, ok, err, path, toast] {
-      grid_in_flight_ = false;
+    const bool ok = write_png(path, compose_mosaic(imgs, static_cast<int>(n), 1), err);
+    return [ok, err, path, toast] {
       if (ok) toast(ToastKind::Info, "wrote " + path + " (classes x samples)");
       else toast(ToastKind::Error, err);
     };
@@ -204,7 +189,7 @@ void SlidersView::draw(ViewContext& ctx) {
     code_.assign(H, 0.0f);
     center_.assign(H, 0.0f);
     sigma_.clear();
-    dirty_ = true;
+    decode_.mark_dirty();
   }
   const float fs = ImGui::GetFontSize();
   const float left_w = std::max(fs * 24, ImGui::GetContentRegionAvail().x * 0.45f);
@@ -251,7 +236,7 @@ void SlidersView::draw(ViewContext& ctx) {
     if (ImGui::BeginCombo("class y", cur.c_str())) {
       for (int c = 0; c < classes; ++c) {
         const std::string label = c < static_cast<int>(names.size()) ? names[c] : std::to_string(c);
-        if (ImGui::Selectable(label.c_str(), c == class_)) class_ = c, dirty_ = true, changed_at_ = Clock::now();
+        if (ImGui::Selectable(label.c_str(), c == class_)) class_ = c, decode_.mark_dirty(), changed_at_ = Clock::now();
       }
       ImGui::EndCombo();
     }
@@ -262,7 +247,7 @@ void SlidersView::draw(ViewContext& ctx) {
     ImGui::SetNextItemWidth(fs * 12);
     ImGui::InputText("##gridpath", &grid_path_);
     ImGui::SameLine();
-    ImGui::BeginDisabled(grid_in_flight_);
+    ImGui::BeginDisabled(grid_export_.in_flight());
     if (ImGui::Button("export class x sample grid")) export_class_grid(ctx);
     ImGui::EndDisabled();
     tip("PNG: one row per class, one column per prior draw z_j (the same z in every row).");
@@ -289,8 +274,8 @@ void SlidersView::draw(ViewContext& ctx) {
       std::snprintf(label, sizeof label, "z%lld", static_cast<long long>(i));
       ImGui::SetNextItemWidth(-fs * 3);
       if (ImGui::SliderFloat(label, &code_[i], std::min(lo, code_[i]), std::max(hi, code_[i]), "%.2f")) {
-        if (!dirty_) changed_at_ = Clock::now();
-        dirty_ = true;
+        if (!decode_.dirty()) changed_at_ = Clock::now();
+        decode_.mark_dirty();
       }
       if (ImGui::IsItemHovered()) {
         if (!sigma_.empty())
@@ -311,8 +296,8 @@ void SlidersView::draw(ViewContext& ctx) {
   ImGui::BeginChild("image", ImVec2(0, 0), true);
   ImGui::Text("decoded: E[p(x|z)]  (model at step %lld)", static_cast<long long>(ms->step));
   // Keep the image up to date with the code and with training (a new snapshot model).
-  if (ms->step != model_step_) dirty_ = true;
-  if (dirty_ && decodes_in_flight_ == 0 && ctx.jobs) request_decode(ctx);
+  if (ms->step != model_step_) decode_.mark_dirty();
+  if (decode_.due() && !encode_.in_flight() && ctx.tasks) request_decode(ctx);
   if (!vector_values_.empty() && !ms->spec.shape.is_image()) {
     for (size_t i = 0; i < vector_values_.size(); ++i) ImGui::Text("x_%zu = %.4f", i, vector_values_[i]);
   } else {

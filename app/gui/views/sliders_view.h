@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/latest_task.h"
 #include "views/view.h"
 #include "widgets/image_grid.h"
 
@@ -24,19 +25,21 @@ class SlidersView : public View {
   const char* title() const override { return "Sliders"; }
   void draw(ViewContext& ctx) override;
   bool export_png(const std::string& path, float scale, std::string& error) override;
-  bool busy() const override { return decodes_in_flight_ > 0 || grid_in_flight_; }
+  bool busy() const override { return decode_.in_flight() || encode_.in_flight() || grid_export_.in_flight(); }
   void reset() override;
 
-  // --bench: set latent `dim` to `value` as a drag would; latencies (ms) from each change to the
-  // decoded image being in place on the UI thread.
+  // --bench: set latent `dim` to `value` as a drag would. The first call turns on the recording of the
+  // figures below (nothing is recorded in normal use): latencies (ms) from each change to the decoded
+  // image being in place on the UI thread, and the time of each decode alone (ms), the part of the
+  // latency that is not waiting for a frame.
   void bench_drag(int dim, float value);
-  const std::vector<double>& bench_latencies_ms() const { return latencies_ms_; }
-  // Worker time of each decode alone (ms): the part of the latency that is not waiting for a frame.
-  const std::vector<double>& bench_decode_ms() const { return decode_ms_; }
+  const std::vector<double>& bench_latencies_ms() const { return bench_latencies_ms_; }
+  const std::vector<double>& bench_decode_ms() const { return bench_decode_ms_; }
 
  private:
   using Clock = std::chrono::steady_clock;
   void request_decode(ViewContext& ctx);
+  void decoded(const ImageBytes& image, double decode_ms, Clock::time_point changed_at);
   void start_from(ViewContext& ctx, int mode);
   void export_class_grid(ViewContext& ctx);
 
@@ -45,10 +48,12 @@ class SlidersView : public View {
   std::vector<float> center_;    // slider centre for the +-k sigma range (the encoded mu)
   std::vector<float> vector_values_;  // decoded vector (vector data)
   int64_t model_step_ = -1;
-  bool dirty_ = true;            // code changed since the last decode request
-  Clock::time_point changed_at_{};
-  int decodes_in_flight_ = 0;
-  bool grid_in_flight_ = false;
+  // Dirty when the code changed since the last decode request; latest wins while dragging.
+  LatestTask decode_{"decode the sliders' code"};
+  LatestTask encode_{"encode a test image"};
+  LatestTask grid_export_{"export the class x sample grid"};
+  Clock::time_point changed_at_{};  // first change since the last decode request
+  double last_decode_ms_ = -1;      // the last decode's own time; < 0 before the first
   int range_mode_ = 0;           // 0: +-3, 1: +-k sigma of the posterior
   float range_k_ = 3.0f;
   int image_index_ = 0;
@@ -56,11 +61,10 @@ class SlidersView : public View {
   int grid_samples_ = 8;
   std::string grid_path_ = "vaelab-class-grid.png";
   uint64_t seed_ = 1;
-  int64_t generation_ = 0;       // bumped by reset(): stale results are dropped
   ImageGrid image_;
-  std::vector<double> latencies_ms_;
-  std::vector<double> decode_ms_;
-  bool bench_pending_ = false;
+  bool bench_recording_ = false;
+  std::vector<double> bench_latencies_ms_;
+  std::vector<double> bench_decode_ms_;
 };
 
 }  // namespace gui

@@ -8,8 +8,8 @@
 // [SECTION] drawing: controls, grid with block labels, bar plots
 // [SECTION] exports
 //
-// Threading: everything slow runs in one "latest wins" job on the snapshot's model; its closure
-// installs the result on the UI thread. While training runs the grid refreshes at most every 3 s.
+// Threading: everything slow runs in one LatestTask on the snapshot's model; its closure installs the
+// result on the UI thread. While training runs the grid refreshes at most every 3 s.
 #include <imgui.h>
 #include <torch/torch.h>
 
@@ -24,8 +24,9 @@
 #include "analysis/indicators.h"
 #include "analysis/latent_grid.h"
 #include "analysis/traversal.h"
+#include "core/latest_task.h"
+#include "core/main_thread_tasks.h"
 #include "gl/texture.h"
-#include "job_runner.h"
 #include "png_file.h"
 #include "session/session.h"
 #include "views/view.h"
@@ -45,8 +46,8 @@ constexpr int64_t kIndicatorInputs = 2000;  // M: evaluation inputs behind I~ an
 struct TraversalResult {
   Indicators indicators;
   std::vector<int64_t> dims;       // traversed, in block order
-  DecodedImages inputs;            // the seed images, [seeds]
-  DecodedImages images;            // (seed, dim, step) layout of traversal.h
+  ImageBytes inputs;               // the seed images, [seeds]
+  ImageBytes images;               // (seed, dim, step) layout of traversal.h
   int cell_w = 0, cell_h = 0, seeds = 0, steps = 0;
   int64_t step = -1;
   std::string note;                // e.g. why no dimension is shown
@@ -56,13 +57,13 @@ struct TraversalResult {
 // block-row; each block-row starts with the column of seed inputs and leaves `label_px` rows above
 // itself for the labels the view draws there.
 struct TraversalMosaic {
-  RgbImage image;
+  ImageBytes image;                   // one RGB image
   std::vector<int> block_x, block_y;  // top-left pixel of each block (below its label band)
   int per_row = 0, label_px = 0;
 };
 
 // Copies image `index` of `images` (8-bit, C = 1 or 3) into the RGB mosaic at (x, y).
-void blit(const DecodedImages& images, int64_t index, RgbImage& mosaic, int x, int y) {
+void blit(const ImageBytes& images, int64_t index, ImageBytes& mosaic, int x, int y) {
   const int64_t w = images.width, h = images.height, c = images.channels;
   const uint8_t* src = images.pixels.data() + index * w * h * c;
   for (int64_t r = 0; r < h; ++r)
@@ -83,9 +84,8 @@ TraversalMosaic compose_traversals(const TraversalResult& r, int per_row, int la
   const int block_rows = (nd + per_row - 1) / per_row;
   m.per_row = per_row;
   m.label_px = label_px;
-  m.image.width = w + per_row * (kBlockGap + block_w);
-  m.image.height = block_rows * (label_px + block_h) + (block_rows - 1) * kBlockGap;
-  m.image.pixels.assign(static_cast<size_t>(m.image.width) * m.image.height * 3, 28);
+  m.image = rgb_image(w + per_row * (kBlockGap + block_w),
+                      block_rows * (label_px + block_h) + (block_rows - 1) * kBlockGap, 28);
   for (int br = 0; br < block_rows; ++br) {
     const int y0 = br * (label_px + block_h + kBlockGap) + label_px;
     for (int s = 0; s < r.seeds; ++s) blit(r.inputs, s, m.image, 0, y0 + s * (h + kPad));
@@ -165,13 +165,12 @@ class TraversalsView : public View {
   bool export_png(const std::string& path, float scale, std::string& error) override;
   bool supports_csv() const override { return true; }
   bool export_csv(const std::string& path, std::string& error) override;
-  bool busy() const override { return in_flight_ > 0 || wants_refresh_; }
+  bool busy() const override { return refresh_.in_flight() || wants_refresh_; }
   void reset() override {
     result_.reset();
     mosaic_.reset();
     mosaic_result_ = nullptr;
-    dirty_ = true;
-    ++generation_;
+    refresh_.invalidate();
   }
 
  private:
@@ -184,10 +183,8 @@ class TraversalsView : public View {
   std::shared_ptr<TraversalMosaic> mosaic_;        // result_ laid out for the current width
   const TraversalResult* mosaic_result_ = nullptr;
   Texture texture_;
-  bool dirty_ = true;
+  LatestTask refresh_{"traversals"};
   bool wants_refresh_ = false;  // last frame found the grid out of date (busy() for headless shots)
-  int in_flight_ = 0;
-  int64_t generation_ = 0;
   int64_t requested_step_ = -1;
   Clock::time_point requested_at_{};
   std::string error_;
@@ -213,13 +210,10 @@ void TraversalsView::request(ViewContext& ctx) {
   const int seeds = seeds_, offset = seed_offset_, steps = steps_, max_dims = max_dims_;
   const double radius = radius_, threshold = threshold_;
   const bool only = only_influential_;
-  const auto gen = generation_;
-  dirty_ = false;
   requested_step_ = ms->step;
   requested_at_ = Clock::now();
-  ++in_flight_;
-  ctx.jobs->run_latest("traversals", [this, ms, data, group, seeds, offset, steps, max_dims, radius, threshold, only,
-                                      gen]() -> JobRunner::Result {
+  refresh_.start(*ctx.tasks, [this, ms, data, group, seeds, offset, steps, max_dims, radius, threshold,
+                              only](TaskContext&) -> std::function<void()> {
     auto out = std::make_shared<TraversalResult>();
     std::string error;
     try {
@@ -240,10 +234,9 @@ void TraversalsView::request(ViewContext& ctx) {
         const int64_t n = set.size();
         auto rows = (torch::arange(seeds, torch::kLong) * std::max<int64_t>(1, n / seeds) + offset) % n;
         torch::NoGradGuard no_grad;
-        const auto device = model_device(*ms->model);
-        Batch batch{set.inputs(rows).to(device), set.has_labels() ? set.labels_at(rows).to(device) : torch::Tensor()};
+        const Batch batch = set.batch(rows, ms->model->device());
         auto seed_mu = ms->model->encode(batch).mu;
-        auto inputs = to_images(batch.x);
+        auto inputs = to_image_bytes(batch.x);
         TraversalOptions to;
         to.radius = radius;
         to.steps = steps;
@@ -257,9 +250,7 @@ void TraversalsView::request(ViewContext& ctx) {
     } catch (const std::exception& e) {
       error = e.what();
     }
-    return [this, out, error, gen] {
-      --in_flight_;
-      if (gen != generation_) return;
+    return [this, out, error] {
       error_ = error;
       if (!error.empty()) return;
       result_ = out;
@@ -303,7 +294,8 @@ void TraversalsView::draw_grid(ViewContext& ctx, ImVec2 avail) {
   if (!mosaic_ || mosaic_result_ != result_.get() || mosaic_->per_row != per_row || mosaic_->label_px != label_px) {
     mosaic_ = std::make_shared<TraversalMosaic>(compose_traversals(r, per_row, label_px));
     mosaic_result_ = result_.get();
-    texture_.upload(mosaic_->image.width, mosaic_->image.height, 3, mosaic_->image.pixels.data(), true);
+    texture_.upload(static_cast<int>(mosaic_->image.width), static_cast<int>(mosaic_->image.height), 3,
+                    mosaic_->image.pixels.data(), true);
   }
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::Image(texture_.imgui_id(), ImVec2(mosaic_->image.width * zoom, mosaic_->image.height * zoom));
@@ -361,27 +353,27 @@ void TraversalsView::draw(ViewContext& ctx) {
   // Controls.
   const float s = ctx.ui_scale;
   ImGui::SetNextItemWidth(90 * s);
-  if (ImGui::SliderInt("seeds", &seeds_, 1, 8)) dirty_ = true;
+  if (ImGui::SliderInt("seeds", &seeds_, 1, 8)) refresh_.mark_dirty();
   ImGui::SameLine();
   if (ImGui::Button("Other seeds")) {
     seed_offset_ += 1;
-    dirty_ = true;
+    refresh_.mark_dirty();
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(100 * s);
-  if (ImGui::SliderFloat("range +-", &radius_, 0.5f, 6.0f, "%.1f")) dirty_ = true;
+  if (ImGui::SliderFloat("range +-", &radius_, 0.5f, 6.0f, "%.1f")) refresh_.mark_dirty();
   ImGui::SameLine();
   ImGui::SetNextItemWidth(90 * s);
-  if (ImGui::SliderInt("steps", &steps_, 3, 15)) dirty_ = true;
+  if (ImGui::SliderInt("steps", &steps_, 3, 15)) refresh_.mark_dirty();
   ImGui::SameLine();
-  if (ImGui::Checkbox("only informative", &only_influential_)) dirty_ = true;
+  if (ImGui::Checkbox("only informative", &only_influential_)) refresh_.mark_dirty();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Only dimensions with I~(x; z_h) above the threshold (the paper's 0.5 nats).");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(80 * s);
-  if (ImGui::SliderFloat("threshold", &threshold_, 0.0f, 3.0f, "%.2f")) dirty_ = true;
+  if (ImGui::SliderFloat("threshold", &threshold_, 0.0f, 3.0f, "%.2f")) refresh_.mark_dirty();
   ImGui::SameLine();
   ImGui::SetNextItemWidth(80 * s);
-  if (ImGui::SliderInt("max dims", &max_dims_, 1, 32)) dirty_ = true;
+  if (ImGui::SliderInt("max dims", &max_dims_, 1, 32)) refresh_.mark_dirty();
   const auto groups = ms.model->latent_groups();
   if (groups.size() > 1) {
     ImGui::SameLine();
@@ -391,7 +383,7 @@ void TraversalsView::draw(ViewContext& ctx) {
       for (int g = 0; g < static_cast<int>(groups.size()); ++g)
         if (ImGui::Selectable(groups[static_cast<size_t>(g)].name.c_str(), g == group_)) {
           group_ = g;
-          dirty_ = true;
+          refresh_.mark_dirty();
         }
       ImGui::EndCombo();
     }
@@ -401,8 +393,8 @@ void TraversalsView::draw(ViewContext& ctx) {
   const bool training = ctx.snapshot->progress.state == RunState::Running;
   const bool stale = ms.step != requested_step_ &&
                      (!training || Clock::now() - requested_at_ > std::chrono::seconds(3));
-  if (in_flight_ == 0 && (dirty_ || stale) && ctx.jobs) request(ctx);
-  wants_refresh_ = dirty_ || (stale && !training);
+  if (!refresh_.in_flight() && (refresh_.dirty() || stale) && ctx.tasks) request(ctx);
+  wants_refresh_ = refresh_.dirty() || (stale && !training);
 
   if (!error_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", error_.c_str());
   if (!result_) {
@@ -410,7 +402,7 @@ void TraversalsView::draw(ViewContext& ctx) {
     return;
   }
   ImGui::TextDisabled("model at step %lld; rows: seed images; each block sweeps z_h over z_seed,h -%.1f .. +%.1f (left to right)%s",
-                      static_cast<long long>(result_->step), radius_, radius_, in_flight_ > 0 ? "  (updating ...)" : "");
+                      static_cast<long long>(result_->step), radius_, radius_, refresh_.in_flight() ? "  (updating ...)" : "");
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float bars_w = 300.0f * s;
   const float grid_w = avail.x - bars_w - ImGui::GetStyle().ItemSpacing.x * 2;

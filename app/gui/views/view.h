@@ -4,11 +4,12 @@
 // Threading contract (Tracy / ImHex model, see /work/shared/STYLE.md):
 // - draw() runs on the UI thread only, once per frame while the view is shown. It must never wait on
 //   training or on a long computation. It reads `ViewContext::snapshot`, taken once per frame.
-// - Slow work (decoding a grid, t-SNE, evaluation) goes to `ViewContext::jobs->run(...)`: the job runs
-//   on a worker thread and returns a closure that is executed on the UI thread at the start of a later
-//   frame (the main-thread queue), where it may touch the view's state. Views must keep themselves
-//   alive while jobs are pending: jobs are only started by views the app owns for its whole lifetime,
-//   and the app drains/joins the workers before destroying views.
+// - Slow work (decoding a grid, t-SNE, evaluation) runs as a Task (engine/core/task.h) started through
+//   `ViewContext::tasks` (fire and forget) or a view's own LatestTask (a refreshed result, latest wins):
+//   the job runs on its own thread and returns a closure that is executed on the UI thread at the start
+//   of a later frame (the main-thread queue), where it may touch the view's state. A view's LatestTasks
+//   are members, so destroying the view cancels and joins them and drops their results; fire-and-forget
+//   results are dropped once the app's MainThreadTasks is gone, which the app destroys before its views.
 // - busy() is true while such work is pending, so headless screenshots wait for results.
 // - Decoding uses the snapshot's model (ModelSnapshot::model, eval mode, read-only), never the
 //   training model. Forward passes on it must run under torch::NoGradGuard.
@@ -18,28 +19,21 @@
 #include <string>
 #include <vector>
 
+#include "data/image_bytes.h"
+
 namespace vaelab {
 
-class Session;          // engine/session/session.h
+class Session;           // engine/session/session.h
 struct TrainerSnapshot;  // engine/train/snapshot.h
+class MainThreadTasks;   // engine/core/main_thread_tasks.h: tasks whose results land in the main-thread queue
 
 namespace gui {
-
-class MainThreadQueue;  // main_thread_queue.h: closures run on the UI thread at frame start
-class JobRunner;        // job_runner.h: worker threads whose results land in the main-thread queue
 
 enum class ToastKind { Info, Error };
 
 // A region of the current frame's framebuffer in ImGui screen coordinates (logical pixels).
 struct ScreenRect {
   float x = 0, y = 0, w = 0, h = 0;
-};
-
-// 8-bit RGB pixels, row-major, top row first.
-struct RgbImage {
-  int width = 0;
-  int height = 0;
-  std::vector<uint8_t> pixels;  // width * height * 3
 };
 
 struct ViewContext {
@@ -49,11 +43,12 @@ struct ViewContext {
   std::shared_ptr<const TrainerSnapshot> snapshot;
   // Shows a transient message in the corner (e.g. the path an export wrote, or the error).
   std::function<void(ToastKind, const std::string&)> toast;
-  MainThreadQueue* main_queue = nullptr;
-  JobRunner* jobs = nullptr;
+  // Fire-and-forget tasks whose result closures run on the UI thread (saving, loading, exports).
+  MainThreadTasks* tasks = nullptr;
   // Asks the app to read `rect` of this frame's back buffer after rendering (before the swap) and hand
-  // the pixels to `done` on the UI thread. Used for PNG exports of plots and whole views.
-  std::function<void(ScreenRect, std::function<void(const RgbImage&)>)> capture;
+  // the pixels (one RGB image, rgb_image()) to `done` on the UI thread. Used for PNG exports of plots
+  // and whole views (screen_capture.h).
+  std::function<void(ScreenRect, std::function<void(const ImageBytes&)>)> capture;
   // Replace the open run (asynchronously; the views get reset() when the new run is in place):
   // a run folder, checkpoint, preset file or preset name, or preset JSON text (the run view's editor).
   std::function<void(const std::string& source)> open_run;

@@ -8,16 +8,14 @@
 namespace vaelab {
 namespace gui {
 
-RgbImage compose_mosaic(const ImageBatch& batch, int cols, int pad, uint8_t pad_value) {
-  RgbImage out;
+ImageBytes compose_mosaic(const ImageBytes& batch, int cols, int pad, uint8_t pad_value) {
+  ImageBytes out;
   if (batch.count <= 0 || batch.height <= 0 || batch.width <= 0) return out;
   cols = std::max(1, std::min<int>(cols, static_cast<int>(batch.count)));
   const int rows = static_cast<int>((batch.count + cols - 1) / cols);
   const int h = static_cast<int>(batch.height), w = static_cast<int>(batch.width);
   const int c = static_cast<int>(batch.channels);
-  out.width = cols * w + (cols - 1) * pad;
-  out.height = rows * h + (rows - 1) * pad;
-  out.pixels.assign(static_cast<size_t>(out.width) * out.height * 3, pad_value);
+  out = rgb_image(cols * w + (cols - 1) * pad, rows * h + (rows - 1) * pad, pad_value);
   const size_t per = static_cast<size_t>(h) * w * c;
   if (batch.pixels.size() < per * batch.count) return out;
   for (int64_t i = 0; i < batch.count; ++i) {
@@ -36,13 +34,13 @@ RgbImage compose_mosaic(const ImageBatch& batch, int cols, int pad, uint8_t pad_
   return out;
 }
 
-void ImageGrid::set(const ImageBatch& batch, int cols, int pad) {
+void ImageGrid::set(const ImageBytes& batch, int cols, int pad) {
   cols = std::max(1, std::min<int>(cols, static_cast<int>(std::max<int64_t>(1, batch.count))));
   set(compose_mosaic(batch, cols, pad), cols, static_cast<int>((batch.count + cols - 1) / cols),
       static_cast<int>(batch.width), static_cast<int>(batch.height), pad);
 }
 
-void ImageGrid::set(RgbImage mosaic, int cols, int rows, int cell_w, int cell_h, int pad) {
+void ImageGrid::set(ImageBytes mosaic, int cols, int rows, int cell_w, int cell_h, int pad) {
   mosaic_ = std::move(mosaic);
   cols_ = cols, rows_ = rows, cell_w_ = cell_w, cell_h_ = cell_h, pad_ = pad;
   dirty_ = true;
@@ -54,7 +52,7 @@ int ImageGrid::draw(ImVec2 max_size, bool enlarge_hover) {
     return -1;
   }
   if (dirty_) {
-    texture_.upload(mosaic_.width, mosaic_.height, 3, mosaic_.pixels.data(), true);
+    texture_.upload(static_cast<int>(mosaic_.width), static_cast<int>(mosaic_.height), 3, mosaic_.pixels.data(), true);
     dirty_ = false;
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -15,31 +15,26 @@
 namespace vaelab {
 namespace gui {
 
-// count images, each height*width*channels contiguous (channels 1 or 3), as in ImageStrip.
-struct ImageBatch {
-  int64_t count = 0, channels = 1, height = 0, width = 0;
-  std::vector<uint8_t> pixels;
-};
-
-// Builds the RGB mosaic of `batch` with `cols` columns and `pad` pixels of `pad_value` between cells
+// Builds the RGB mosaic (one RGB image) of `batch` with `cols` columns and `pad` pixels of `pad_value` between cells
 // (pure, no GL: tested directly).
-RgbImage compose_mosaic(const ImageBatch& batch, int cols, int pad, uint8_t pad_value = 40);
+ImageBytes compose_mosaic(const ImageBytes& batch, int cols, int pad, uint8_t pad_value = 40);
 
 class ImageGrid {
  public:
   // Replaces the content; the texture is rebuilt on the next draw.
-  void set(const ImageBatch& batch, int cols, int pad = 1);
-  void set(RgbImage mosaic, int cols, int rows, int cell_w, int cell_h, int pad);
+  void set(const ImageBytes& batch, int cols, int pad = 1);
+  // `mosaic`: one RGB image laid out as cols x rows cells of cell_w x cell_h with `pad` between them.
+  void set(ImageBytes mosaic, int cols, int rows, int cell_w, int cell_h, int pad);
   bool empty() const { return mosaic_.width == 0; }
   // Draws at the largest integer zoom that fits `max_size` (at least 1, unless it must shrink).
   // Returns the hovered cell index or -1. When enlarge_hover, the hovered cell is shown big in a tooltip.
   int draw(ImVec2 max_size, bool enlarge_hover = false);
   bool export_png(const std::string& path, float scale, std::string& error) const;
-  const RgbImage& mosaic() const { return mosaic_; }
+  const ImageBytes& mosaic() const { return mosaic_; }
   ScreenRect rect() const { return rect_; }
 
  private:
-  RgbImage mosaic_;
+  ImageBytes mosaic_;
   int cols_ = 1, rows_ = 1, cell_w_ = 0, cell_h_ = 0, pad_ = 0;
   bool dirty_ = false;
   Texture texture_;

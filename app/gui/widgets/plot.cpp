@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "widgets/axis_ticks.h"
-#include "png_file.h"
+#include "screen_capture.h"
 #include "text_file.h"
 
 // [SECTION] palette and transforms
@@ -147,312 +147,372 @@ void Plot::compute_fit(Limits& out) const {
 
 // [SECTION] drawing ---------------------------------------------------------------------------------
 
+// What one draw() lays out: the widget's rectangle, the plot area inside it and the mouse, plus the
+// mapping between axis space and screen pixels. The limits are read through a pointer because input
+// handling moves them after the layout is made.
+struct Plot::Frame {
+  ImVec2 origin, size;
+  ImVec2 p0, p1;       // plot area corners (top-left, bottom-right)
+  float pw = 0, ph = 0;  // plot area size, at least 10 px
+  float fs = 0;        // font size: the unit of every margin
+  ImVec2 mouse;
+  bool hovered = false, active = false, in_area = false;
+  bool colorbar = false;
+  const Limits* limits = nullptr;
+  ImDrawList* dl = nullptr;
+  ImU32 text_col = 0;
+
+  float sx(double ax) const { return static_cast<float>(p0.x + (ax - limits->x0) / (limits->x1 - limits->x0) * pw); }
+  float sy(double ay) const { return static_cast<float>(p1.y - (ay - limits->y0) / (limits->y1 - limits->y0) * ph); }
+  double inv_x(float px) const { return limits->x0 + (px - p0.x) / pw * (limits->x1 - limits->x0); }
+  double inv_y(float py) const { return limits->y0 + (p1.y - py) / ph * (limits->y1 - limits->y0); }
+};
+
+namespace {
+constexpr ImU32 kGridColor = IM_COL32(255, 255, 255, 28);
+constexpr ImU32 kMinorGridColor = IM_COL32(255, 255, 255, 12);
+constexpr ImU32 kFrameColor = IM_COL32(255, 255, 255, 90);
+}  // namespace
+
+double Plot::from_axis_x(double a) const { return log_x ? std::pow(10.0, a) : a; }
+double Plot::from_axis_y(double a) const { return log_y ? std::pow(10.0, a) : a; }
+
 void Plot::draw(ImVec2 size) {
   ImGui::PushID(id_.c_str());
-  // Smallest positive values, for log-axis clipping.
+  update_log_clipping();
+  update_heatmap_texture();
+  const Frame f = layout(size);
+  fit_limits(f);
+  handle_input(f);
+  draw_axes(f);
+  f.dl->PushClipRect(f.p0, ImVec2(f.p0.x + f.pw, f.p0.y + f.ph), true);
+  draw_heatmap(f);
+  for (const auto& s : series_) {
+    if (!series_visible(s.name)) continue;
+    if (s.kind == SeriesKind::Scatter) draw_scatter(f, s);
+    else draw_line(f, s);
+  }
+  f.dl->PopClipRect();
+  f.dl->AddRect(f.p0, ImVec2(f.p0.x + f.pw, f.p0.y + f.ph), kFrameColor);
+  if (f.colorbar) draw_colorbar(f);
+  if (show_legend && !series_.empty()) draw_legend(f);
+  if (f.in_area && !f.active) draw_hover(f);
+  ImGui::PopID();
+}
+
+// Smallest positive values, for log-axis clipping, and the note saying how many values were clipped.
+void Plot::update_log_clipping() {
   status_.clear();
   int clipped = 0;
-  {
-    double mx = std::numeric_limits<double>::infinity(), my = mx;
-    for (const auto& s : series_) {
-      for (double v : s.x) if (v > 0 && v < mx) mx = v;
-      for (double v : s.y) if (v > 0 && v < my) my = v;
-      if (log_y) for (double v : s.y) clipped += (v <= 0);
-      if (log_x) for (double v : s.x) clipped += (v <= 0);
-    }
-    min_positive_x_ = std::isfinite(mx) ? mx : 1e-12;
-    min_positive_y_ = std::isfinite(my) ? my : 1e-12;
-    if (clipped > 0) {
-      char buf[128];
-      std::snprintf(buf, sizeof buf, "log axis: %d value%s <= 0 clipped to %.3g", clipped,
-                    clipped == 1 ? "" : "s", log_y ? min_positive_y_ : min_positive_x_);
-      status_ = buf;
-    }
+  double mx = std::numeric_limits<double>::infinity(), my = mx;
+  for (const auto& s : series_) {
+    for (double v : s.x) if (v > 0 && v < mx) mx = v;
+    for (double v : s.y) if (v > 0 && v < my) my = v;
+    if (log_y) for (double v : s.y) clipped += (v <= 0);
+    if (log_x) for (double v : s.x) clipped += (v <= 0);
   }
-  update_heatmap_texture();
+  min_positive_x_ = std::isfinite(mx) ? mx : 1e-12;
+  min_positive_y_ = std::isfinite(my) ? my : 1e-12;
+  if (clipped > 0) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "log axis: %d value%s <= 0 clipped to %.3g", clipped, clipped == 1 ? "" : "s",
+                  log_y ? min_positive_y_ : min_positive_x_);
+    status_ = buf;
+  }
+}
 
+// Title on top, y tick labels left, x tick labels + label bottom, colour bar right; the widget is one
+// invisible button so it takes the mouse.
+Plot::Frame Plot::layout(ImVec2 size) {
+  Frame f;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (size.x <= 0) size.x = std::max(50.0f, avail.x + size.x);
   if (size.y <= 0) size.y = std::max(50.0f, avail.y + size.y);
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  rect_ = {origin.x, origin.y, size.x, size.y};
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float fs = ImGui::GetFontSize();
-  const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
-  const ImU32 grid_col = IM_COL32(255, 255, 255, 28);
-  const ImU32 frame_col = IM_COL32(255, 255, 255, 90);
-
-  // Layout: title on top, y tick labels left, x tick labels + label bottom, colour bar right.
+  f.size = size;
+  f.origin = ImGui::GetCursorScreenPos();
+  rect_ = {f.origin.x, f.origin.y, size.x, size.y};
+  f.dl = ImGui::GetWindowDrawList();
+  f.fs = ImGui::GetFontSize();
+  f.text_col = ImGui::GetColorU32(ImGuiCol_Text);
+  const float fs = f.fs;
   const float left = fs * 4.2f + (y_label.empty() ? 0 : fs * 1.2f);
   const float top = title.empty() ? fs * 0.6f : fs * 1.6f;
   const float bottom = fs * 1.8f + (x_label.empty() ? 0 : fs * 1.2f) + (status_.empty() ? 0 : fs * 1.2f);
-  const bool colorbar = has_heatmap_ && show_colorbar;
-  const float right = colorbar ? fs * 5.5f : fs * 0.8f;
-  const ImVec2 p0(origin.x + left, origin.y + top);
-  const ImVec2 p1(origin.x + size.x - right, origin.y + size.y - bottom);
-  const float pw = std::max(10.0f, p1.x - p0.x), ph = std::max(10.0f, p1.y - p0.y);
+  f.colorbar = has_heatmap_ && show_colorbar;
+  const float right = f.colorbar ? fs * 5.5f : fs * 0.8f;
+  f.p0 = ImVec2(f.origin.x + left, f.origin.y + top);
+  f.p1 = ImVec2(f.origin.x + size.x - right, f.origin.y + size.y - bottom);
+  f.pw = std::max(10.0f, f.p1.x - f.p0.x);
+  f.ph = std::max(10.0f, f.p1.y - f.p0.y);
 
   ImGui::InvisibleButton("##plot", size, ImGuiButtonFlags_MouseButtonLeft);
-  const bool hovered = ImGui::IsItemHovered();
-  const bool active = ImGui::IsItemActive();
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const bool in_area = hovered && mouse.x >= p0.x && mouse.x <= p1.x && mouse.y >= p0.y && mouse.y <= p1.y;
+  f.hovered = ImGui::IsItemHovered();
+  f.active = ImGui::IsItemActive();
+  f.mouse = ImGui::GetIO().MousePos;
+  f.in_area = f.hovered && f.mouse.x >= f.p0.x && f.mouse.x <= f.p1.x && f.mouse.y >= f.p0.y && f.mouse.y <= f.p1.y;
+  f.limits = &limits_;
+  return f;
+}
 
+// Auto-fit, then with equal_aspect grow the narrower range so one unit has the same length on both axes.
+void Plot::fit_limits(const Frame& f) {
   if (auto_fit) compute_fit(limits_);
-  if (equal_aspect) {
-    // Grow the narrower range so one unit has the same length on both axes.
-    const double ux = (limits_.x1 - limits_.x0) / pw, uy = (limits_.y1 - limits_.y0) / ph;
-    if (ux > uy) {
-      const double c = (limits_.y0 + limits_.y1) / 2, h = ux * ph / 2;
-      limits_.y0 = c - h, limits_.y1 = c + h;
-    } else {
-      const double c = (limits_.x0 + limits_.x1) / 2, h = uy * pw / 2;
-      limits_.x0 = c - h, limits_.x1 = c + h;
-    }
+  if (!equal_aspect) return;
+  const double ux = (limits_.x1 - limits_.x0) / f.pw, uy = (limits_.y1 - limits_.y0) / f.ph;
+  if (ux > uy) {
+    const double c = (limits_.y0 + limits_.y1) / 2, h = ux * f.ph / 2;
+    limits_.y0 = c - h, limits_.y1 = c + h;
+  } else {
+    const double c = (limits_.x0 + limits_.x1) / 2, h = uy * f.pw / 2;
+    limits_.x0 = c - h, limits_.x1 = c + h;
   }
-  Limits& L = limits_;
-  auto sx = [&](double ax) { return static_cast<float>(p0.x + (ax - L.x0) / (L.x1 - L.x0) * pw); };
-  auto sy = [&](double ay) { return static_cast<float>(p1.y - (ay - L.y0) / (L.y1 - L.y0) * ph); };
-  auto inv_x = [&](float px) { return L.x0 + (px - p0.x) / pw * (L.x1 - L.x0); };
-  auto inv_y = [&](float py) { return L.y0 + (p1.y - py) / ph * (L.y1 - L.y0); };
-  auto from_axis_x = [&](double a) { return log_x ? std::pow(10.0, a) : a; };
-  auto from_axis_y = [&](double a) { return log_y ? std::pow(10.0, a) : a; };
+}
 
-  // Interaction: wheel zoom about the cursor (shift: x only, ctrl: y only), drag pan, double-click fit.
-  if (in_area) {
+// Wheel zoom about the cursor (shift: x only, ctrl: y only), drag pan, double-click fit.
+void Plot::handle_input(const Frame& f) {
+  Limits& L = limits_;
+  if (f.in_area) {
     const float wheel = ImGui::GetIO().MouseWheel;
     if (wheel != 0) {
-      const double f = std::pow(0.85, wheel);
-      const double cx = inv_x(mouse.x), cy = inv_y(mouse.y);
+      const double k = std::pow(0.85, wheel);
+      const double cx = f.inv_x(f.mouse.x), cy = f.inv_y(f.mouse.y);
       const bool only_x = ImGui::GetIO().KeyShift, only_y = ImGui::GetIO().KeyCtrl;
-      if (!only_y) L.x0 = cx + (L.x0 - cx) * f, L.x1 = cx + (L.x1 - cx) * f;
-      if (!only_x) L.y0 = cy + (L.y0 - cy) * f, L.y1 = cy + (L.y1 - cy) * f;
+      if (!only_y) L.x0 = cx + (L.x0 - cx) * k, L.x1 = cx + (L.x1 - cx) * k;
+      if (!only_x) L.y0 = cy + (L.y0 - cy) * k, L.y1 = cy + (L.y1 - cy) * k;
       auto_fit = false;
     }
     if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) auto_fit = true;
   }
-  if (active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 1.0f)) {
+  if (f.active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 1.0f)) {
     const ImVec2 d = ImGui::GetIO().MouseDelta;
-    const double dx = d.x / pw * (L.x1 - L.x0), dy = d.y / ph * (L.y1 - L.y0);
+    const double dx = d.x / f.pw * (L.x1 - L.x0), dy = d.y / f.ph * (L.y1 - L.y0);
     L.x0 -= dx, L.x1 -= dx, L.y0 += dy, L.y1 += dy;
     auto_fit = false;
   }
+}
 
-  dl->AddRectFilled(p0, ImVec2(p0.x + pw, p0.y + ph), IM_COL32(20, 22, 28, 255));
+// Background, title, ticks with grid lines, axis labels and the clipping note.
+void Plot::draw_axes(const Frame& f) {
+  const Limits& L = limits_;
+  ImDrawList* dl = f.dl;
+  const float fs = f.fs;
+  dl->AddRectFilled(f.p0, ImVec2(f.p0.x + f.pw, f.p0.y + f.ph), IM_COL32(20, 22, 28, 255));
   if (!title.empty()) {
     const ImVec2 ts = ImGui::CalcTextSize(title.c_str());
-    dl->AddText(ImVec2(p0.x + (pw - ts.x) / 2, origin.y + fs * 0.2f), text_col, title.c_str());
+    dl->AddText(ImVec2(f.p0.x + (f.pw - ts.x) / 2, f.origin.y + fs * 0.2f), f.text_col, title.c_str());
   }
-
-  // Ticks and grid.
-  const auto xt = log_x ? log_ticks(from_axis_x(L.x0), from_axis_x(L.x1), std::max(2, int(pw / (fs * 6))))
-                        : linear_ticks(L.x0, L.x1, std::max(2, int(pw / (fs * 6))));
-  const auto yt = log_y ? log_ticks(from_axis_y(L.y0), from_axis_y(L.y1), std::max(2, int(ph / (fs * 3))))
-                        : linear_ticks(L.y0, L.y1, std::max(2, int(ph / (fs * 3))));
+  const auto xt = log_x ? log_ticks(from_axis_x(L.x0), from_axis_x(L.x1), std::max(2, int(f.pw / (fs * 6))))
+                        : linear_ticks(L.x0, L.x1, std::max(2, int(f.pw / (fs * 6))));
+  const auto yt = log_y ? log_ticks(from_axis_y(L.y0), from_axis_y(L.y1), std::max(2, int(f.ph / (fs * 3))))
+                        : linear_ticks(L.y0, L.y1, std::max(2, int(f.ph / (fs * 3))));
   for (const auto& t : xt) {
-    const float x = sx(log_x ? std::log10(t.value) : t.value);
-    dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p0.y + ph), t.major ? grid_col : IM_COL32(255, 255, 255, 12));
+    const float x = f.sx(log_x ? std::log10(t.value) : t.value);
+    dl->AddLine(ImVec2(x, f.p0.y), ImVec2(x, f.p0.y + f.ph), t.major ? kGridColor : kMinorGridColor);
     const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
-    dl->AddText(ImVec2(x - ts.x / 2, p0.y + ph + fs * 0.3f), text_col, t.label.c_str());
+    dl->AddText(ImVec2(x - ts.x / 2, f.p0.y + f.ph + fs * 0.3f), f.text_col, t.label.c_str());
   }
   for (const auto& t : yt) {
-    const float y = sy(log_y ? std::log10(t.value) : t.value);
-    dl->AddLine(ImVec2(p0.x, y), ImVec2(p0.x + pw, y), t.major ? grid_col : IM_COL32(255, 255, 255, 12));
+    const float y = f.sy(log_y ? std::log10(t.value) : t.value);
+    dl->AddLine(ImVec2(f.p0.x, y), ImVec2(f.p0.x + f.pw, y), t.major ? kGridColor : kMinorGridColor);
     const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
-    dl->AddText(ImVec2(p0.x - ts.x - fs * 0.3f, y - ts.y / 2), text_col, t.label.c_str());
+    dl->AddText(ImVec2(f.p0.x - ts.x - fs * 0.3f, y - ts.y / 2), f.text_col, t.label.c_str());
   }
-  float below = p0.y + ph + fs * 1.5f;
+  float below = f.p0.y + f.ph + fs * 1.5f;
   if (!x_label.empty()) {
     const ImVec2 ts = ImGui::CalcTextSize(x_label.c_str());
-    dl->AddText(ImVec2(p0.x + (pw - ts.x) / 2, below), text_col, x_label.c_str());
+    dl->AddText(ImVec2(f.p0.x + (f.pw - ts.x) / 2, below), f.text_col, x_label.c_str());
     below += fs * 1.2f;
   }
-  if (!status_.empty()) {
-    dl->AddText(ImVec2(p0.x, below), IM_COL32(255, 200, 90, 255), status_.c_str());
-  }
+  if (!status_.empty()) dl->AddText(ImVec2(f.p0.x, below), IM_COL32(255, 200, 90, 255), status_.c_str());
   if (!y_label.empty()) {
     // ImGui has no rotated text: stack the label's letters vertically would be ugly; print it short
     // and upright at the top-left corner instead.
-    dl->AddText(ImVec2(origin.x, p0.y - fs * 1.3f < origin.y ? origin.y : p0.y - fs * 1.3f), text_col,
+    dl->AddText(ImVec2(f.origin.x, f.p0.y - fs * 1.3f < f.origin.y ? f.origin.y : f.p0.y - fs * 1.3f), f.text_col,
                 y_label.c_str());
   }
+}
 
-  dl->PushClipRect(p0, ImVec2(p0.x + pw, p0.y + ph), true);
-  // Heatmap (texture, nearest filtering).
-  if (has_heatmap_ && (heatmap_on_gpu_ || heatmap_texture_.valid())) {
-    const ImVec2 a(sx(to_axis_x(heatmap_.x0)), sy(to_axis_y(heatmap_.y1)));
-    const ImVec2 b(sx(to_axis_x(heatmap_.x1)), sy(to_axis_y(heatmap_.y0)));
-    if (heatmap_on_gpu_) dl->AddImage(heatmap_gpu_.imgui_id(), a, b, ImVec2(0, 1), ImVec2(1, 0));  // GL rows: bottom first
-    else dl->AddImage(heatmap_texture_.imgui_id(), a, b);
+// The heatmap as one texture with nearest filtering (GPU-coloured when available).
+void Plot::draw_heatmap(const Frame& f) {
+  if (!has_heatmap_ || !(heatmap_on_gpu_ || heatmap_texture_.valid())) return;
+  const ImVec2 a(f.sx(to_axis_x(heatmap_.x0)), f.sy(to_axis_y(heatmap_.y1)));
+  const ImVec2 b(f.sx(to_axis_x(heatmap_.x1)), f.sy(to_axis_y(heatmap_.y0)));
+  if (heatmap_on_gpu_) f.dl->AddImage(heatmap_gpu_.imgui_id(), a, b, ImVec2(0, 1), ImVec2(1, 0));  // GL rows: bottom first
+  else f.dl->AddImage(heatmap_texture_.imgui_id(), a, b);
+}
+
+// Squares of side 2 * size at the points inside the area (non-finite points skipped).
+void Plot::draw_scatter(const Frame& f, const PlotSeries& s) {
+  const size_t n = std::min(s.x.size(), s.y.size());
+  const float r = s.size;
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+    const float x = f.sx(to_axis_x(s.x[i])), y = f.sy(to_axis_y(s.y[i]));
+    if (x < f.p0.x - r || x > f.p0.x + f.pw + r || y < f.p0.y - r || y > f.p0.y + f.ph + r) continue;
+    f.dl->AddRectFilled(ImVec2(x - r, y - r), ImVec2(x + r, y + r), s.color);
   }
-  // Series.
+}
+
+// A polyline, solid or dashed (7 px on, 5 px off, continued across vertices); one point as a dot.
+void Plot::draw_polyline(const Frame& f, const PlotSeries& s, const std::vector<ImVec2>& pts) {
+  if (pts.size() == 1) {
+    f.dl->AddCircleFilled(pts[0], s.size + 1.0f, s.color);
+    return;
+  }
+  if (pts.size() < 2) return;
+  if (!s.dashed) {
+    f.dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), s.color, 0, s.size);
+    return;
+  }
+  const float on = 7.0f, period = 12.0f;
+  float phase = 0;
+  for (size_t i = 0; i + 1 < pts.size(); ++i) {
+    const ImVec2 a = pts[i], b = pts[i + 1];
+    const float len = std::hypot(b.x - a.x, b.y - a.y);
+    float t = 0;
+    while (t < len) {
+      const float in_period = std::fmod(phase + t, period);
+      const float seg = in_period < on ? on - in_period : period - in_period;
+      const float t1 = std::min(len, t + seg);
+      if (in_period < on && len > 0)
+        f.dl->AddLine(ImVec2(a.x + (b.x - a.x) * t / len, a.y + (b.y - a.y) * t / len),
+                      ImVec2(a.x + (b.x - a.x) * t1 / len, a.y + (b.y - a.y) * t1 / len), s.color, s.size);
+      t = t1 + 1e-4f;
+    }
+    phase = std::fmod(phase + len, period);
+  }
+}
+
+// Lines: per pixel column keep first, min, max, last (in order) so spikes survive decimation; a
+// non-finite point breaks the line.
+void Plot::draw_line(const Frame& f, const PlotSeries& s) {
+  const size_t n = std::min(s.x.size(), s.y.size());
   std::vector<ImVec2> pts;
+  int col = std::numeric_limits<int>::min();
+  ImVec2 first, mn, mx, last;
+  auto flush = [&] {
+    if (col == std::numeric_limits<int>::min()) return;
+    pts.push_back(first);
+    if (mn.y != first.y || mx.y != first.y) {
+      if (mn.x <= mx.x) pts.push_back(mn), pts.push_back(mx);
+      else pts.push_back(mx), pts.push_back(mn);
+    }
+    if (last.x != first.x || last.y != first.y) pts.push_back(last);
+  };
+  auto emit_polyline = [&] {
+    flush();
+    col = std::numeric_limits<int>::min();
+    draw_polyline(f, s, pts);
+    pts.clear();
+  };
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) {  // a gap in the line
+      emit_polyline();
+      continue;
+    }
+    const ImVec2 p(f.sx(to_axis_x(s.x[i])), std::clamp(f.sy(to_axis_y(s.y[i])), f.p0.y - 1e4f, f.p0.y + f.ph + 1e4f));
+    const int c = static_cast<int>(std::floor(p.x));
+    if (c != col) {
+      flush();
+      col = c;
+      first = mn = mx = last = p;
+    } else {
+      if (p.y < mn.y) mn = p;
+      if (p.y > mx.y) mx = p;
+      last = p;
+    }
+    if (pts.size() > 30000) {  // keep a single polyline well under the 16-bit index budget
+      flush();
+      ImVec2 keep = pts.back();
+      col = std::numeric_limits<int>::min();
+      emit_polyline();
+      pts.push_back(keep);
+    }
+  }
+  emit_polyline();
+}
+
+// The heatmap's colour scale right of the plot area, with ticks over [heat_lo_, heat_hi_].
+void Plot::draw_colorbar(const Frame& f) {
+  const float fs = f.fs;
+  const float bx = f.p0.x + f.pw + fs * 0.6f, bw = fs * 0.9f;
+  const int steps = 64;
+  for (int i = 0; i < steps; ++i) {
+    const auto c = colormap_rgb(heatmap_.colormap, (i + 0.5) / steps);
+    const float ya = f.p0.y + f.ph * (1.0f - float(i + 1) / steps), yb = f.p0.y + f.ph * (1.0f - float(i) / steps);
+    f.dl->AddRectFilled(ImVec2(bx, ya), ImVec2(bx + bw, yb + 0.5f), IM_COL32(c[0], c[1], c[2], 255));
+  }
+  f.dl->AddRect(ImVec2(bx, f.p0.y), ImVec2(bx + bw, f.p0.y + f.ph), kFrameColor);
+  for (const auto& t : linear_ticks(heat_lo_, heat_hi_, std::max(2, int(f.ph / (fs * 3))))) {
+    const float y = f.p0.y + f.ph * static_cast<float>(1.0 - (t.value - heat_lo_) / (heat_hi_ - heat_lo_));
+    f.dl->AddLine(ImVec2(bx + bw, y), ImVec2(bx + bw + fs * 0.3f, y), f.text_col);
+    f.dl->AddText(ImVec2(bx + bw + fs * 0.4f, y - fs / 2), f.text_col, t.label.c_str());
+  }
+}
+
+// Legend at the top right inside the plot area; clicking an entry hides or shows its series.
+void Plot::draw_legend(const Frame& f) {
+  const float fs = f.fs;
+  float w = 0;
+  for (const auto& s : series_) w = std::max(w, ImGui::CalcTextSize(s.name.c_str()).x);
+  const float lh = fs * 1.15f;
+  const ImVec2 l0(f.p0.x + f.pw - w - fs * 2.4f, f.p0.y + fs * 0.4f);
+  const ImVec2 l1(f.p0.x + f.pw - fs * 0.4f, l0.y + lh * series_.size() + fs * 0.3f);
+  f.dl->AddRectFilled(l0, l1, IM_COL32(15, 15, 20, 200), 3.0f);
+  for (size_t i = 0; i < series_.size(); ++i) {
+    const auto& s = series_[i];
+    const bool vis = series_visible(s.name);
+    const ImVec2 r0(l0.x + fs * 0.3f, l0.y + fs * 0.15f + lh * i);
+    const ImVec2 box0(r0.x, r0.y + fs * 0.2f), box1(r0.x + fs * 0.8f, r0.y + fs * 0.8f + fs * 0.2f);
+    if (vis) f.dl->AddRectFilled(box0, box1, s.color);
+    else f.dl->AddRect(box0, box1, s.color);
+    f.dl->AddText(ImVec2(r0.x + fs * 1.2f, r0.y), vis ? f.text_col : IM_COL32(140, 140, 140, 255), s.name.c_str());
+    if (f.hovered && f.mouse.x >= l0.x && f.mouse.x <= l1.x && f.mouse.y >= r0.y && f.mouse.y < r0.y + lh &&
+        ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+      hidden_[s.name] = vis;
+      if (auto_fit) compute_fit(limits_);
+    }
+  }
+}
+
+// Hover readout: the nearest visible point within ~0.8 font sizes, else the cursor's coordinates; the
+// heatmap cell under the cursor.
+void Plot::draw_hover(const Frame& f) {
+  const float fs = f.fs;
+  const PlotSeries* best = nullptr;
+  size_t best_i = 0;
+  float best_d = (fs * 0.8f) * (fs * 0.8f);
   for (const auto& s : series_) {
     if (!series_visible(s.name)) continue;
     const size_t n = std::min(s.x.size(), s.y.size());
-    if (s.kind == SeriesKind::Scatter) {
-      const float r = s.size;
-      for (size_t i = 0; i < n; ++i) {
-        if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
-        const float x = sx(to_axis_x(s.x[i])), y = sy(to_axis_y(s.y[i]));
-        if (x < p0.x - r || x > p0.x + pw + r || y < p0.y - r || y > p0.y + ph + r) continue;
-        dl->AddRectFilled(ImVec2(x - r, y - r), ImVec2(x + r, y + r), s.color);
-      }
-      continue;
-    }
-    // Lines: per pixel column keep first, min, max, last (in order) so spikes survive decimation.
-    pts.clear();
-    int col = std::numeric_limits<int>::min();
-    ImVec2 first, mn, mx, last;
-    auto flush = [&] {
-      if (col == std::numeric_limits<int>::min()) return;
-      pts.push_back(first);
-      if (mn.y != first.y || mx.y != first.y) {
-        if (mn.x <= mx.x) pts.push_back(mn), pts.push_back(mx);
-        else pts.push_back(mx), pts.push_back(mn);
-      }
-      if (last.x != first.x || last.y != first.y) pts.push_back(last);
-    };
-    auto emit_polyline = [&] {
-      flush();
-      col = std::numeric_limits<int>::min();
-      if (pts.size() >= 2) {
-        if (s.dashed) {
-          // 7 px on, 5 px off, continued across the polyline's vertices.
-          const float on = 7.0f, period = 12.0f;
-          float phase = 0;
-          for (size_t i = 0; i + 1 < pts.size(); ++i) {
-            const ImVec2 a = pts[i], b = pts[i + 1];
-            const float len = std::hypot(b.x - a.x, b.y - a.y);
-            float t = 0;
-            while (t < len) {
-              const float in_period = std::fmod(phase + t, period);
-              const float seg = in_period < on ? on - in_period : period - in_period;
-              const float t1 = std::min(len, t + seg);
-              if (in_period < on && len > 0)
-                dl->AddLine(ImVec2(a.x + (b.x - a.x) * t / len, a.y + (b.y - a.y) * t / len),
-                            ImVec2(a.x + (b.x - a.x) * t1 / len, a.y + (b.y - a.y) * t1 / len), s.color, s.size);
-              t = t1 + 1e-4f;
-            }
-            phase = std::fmod(phase + len, period);
-          }
-        } else {
-          dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), s.color, 0, s.size);
-        }
-      } else if (pts.size() == 1) {
-        dl->AddCircleFilled(pts[0], s.size + 1.0f, s.color);
-      }
-      pts.clear();
-    };
     for (size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) {  // a gap in the line
-        emit_polyline();
-        continue;
-      }
-      const ImVec2 p(sx(to_axis_x(s.x[i])), std::clamp(sy(to_axis_y(s.y[i])), p0.y - 1e4f, p0.y + ph + 1e4f));
-      const int c = static_cast<int>(std::floor(p.x));
-      if (c != col) {
-        flush();
-        col = c;
-        first = mn = mx = last = p;
-      } else {
-        if (p.y < mn.y) mn = p;
-        if (p.y > mx.y) mx = p;
-        last = p;
-      }
-      if (pts.size() > 30000) {  // keep a single polyline well under the 16-bit index budget
-        flush();
-        ImVec2 keep = pts.back();
-        col = std::numeric_limits<int>::min();
-        emit_polyline();
-        pts.push_back(keep);
-      }
-    }
-    emit_polyline();
-  }
-  dl->PopClipRect();
-  dl->AddRect(p0, ImVec2(p0.x + pw, p0.y + ph), frame_col);
-
-  // Colour bar.
-  if (colorbar) {
-    const float bx = p0.x + pw + fs * 0.6f, bw = fs * 0.9f;
-    const int steps = 64;
-    for (int i = 0; i < steps; ++i) {
-      const auto c = colormap_rgb(heatmap_.colormap, (i + 0.5) / steps);
-      const float ya = p0.y + ph * (1.0f - float(i + 1) / steps), yb = p0.y + ph * (1.0f - float(i) / steps);
-      dl->AddRectFilled(ImVec2(bx, ya), ImVec2(bx + bw, yb + 0.5f), IM_COL32(c[0], c[1], c[2], 255));
-    }
-    dl->AddRect(ImVec2(bx, p0.y), ImVec2(bx + bw, p0.y + ph), frame_col);
-    for (const auto& t : linear_ticks(heat_lo_, heat_hi_, std::max(2, int(ph / (fs * 3))))) {
-      const float y = p0.y + ph * static_cast<float>(1.0 - (t.value - heat_lo_) / (heat_hi_ - heat_lo_));
-      dl->AddLine(ImVec2(bx + bw, y), ImVec2(bx + bw + fs * 0.3f, y), text_col);
-      dl->AddText(ImVec2(bx + bw + fs * 0.4f, y - fs / 2), text_col, t.label.c_str());
+      const float dx = f.sx(to_axis_x(s.x[i])) - f.mouse.x;
+      if (std::fabs(dx) > fs) continue;
+      const float dy = f.sy(to_axis_y(s.y[i])) - f.mouse.y;
+      const float d = dx * dx + dy * dy;
+      if (d < best_d) best_d = d, best = &s, best_i = i;
     }
   }
-
-  // Legend (top-right inside the plot), click to toggle.
-  if (show_legend && !series_.empty()) {
-    float w = 0;
-    for (const auto& s : series_) w = std::max(w, ImGui::CalcTextSize(s.name.c_str()).x);
-    const float lh = fs * 1.15f;
-    const ImVec2 l0(p0.x + pw - w - fs * 2.4f, p0.y + fs * 0.4f);
-    const ImVec2 l1(p0.x + pw - fs * 0.4f, l0.y + lh * series_.size() + fs * 0.3f);
-    dl->AddRectFilled(l0, l1, IM_COL32(15, 15, 20, 200), 3.0f);
-    for (size_t i = 0; i < series_.size(); ++i) {
-      const auto& s = series_[i];
-      const bool vis = series_visible(s.name);
-      const ImVec2 r0(l0.x + fs * 0.3f, l0.y + fs * 0.15f + lh * i);
-      const ImVec2 box0(r0.x, r0.y + fs * 0.2f), box1(r0.x + fs * 0.8f, r0.y + fs * 0.8f + fs * 0.2f);
-      if (vis) dl->AddRectFilled(box0, box1, s.color);
-      else dl->AddRect(box0, box1, s.color);
-      dl->AddText(ImVec2(r0.x + fs * 1.2f, r0.y), vis ? text_col : IM_COL32(140, 140, 140, 255),
-                  s.name.c_str());
-      if (hovered && mouse.x >= l0.x && mouse.x <= l1.x && mouse.y >= r0.y && mouse.y < r0.y + lh &&
-          ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-        hidden_[s.name] = vis;
-        if (auto_fit) compute_fit(limits_);
-      }
-    }
-  }
-
-  // Hover readout: the nearest visible point within 12 px, or the cursor's coordinates; heatmap cell.
-  if (in_area && !active) {
-    const PlotSeries* best = nullptr;
-    size_t best_i = 0;
-    float best_d = (fs * 0.8f) * (fs * 0.8f);
-    for (const auto& s : series_) {
-      if (!series_visible(s.name)) continue;
-      const size_t n = std::min(s.x.size(), s.y.size());
-      for (size_t i = 0; i < n; ++i) {
-        const float dx = sx(to_axis_x(s.x[i])) - mouse.x;
-        if (std::fabs(dx) > fs) continue;
-        const float dy = sy(to_axis_y(s.y[i])) - mouse.y;
-        const float d = dx * dx + dy * dy;
-        if (d < best_d) best_d = d, best = &s, best_i = i;
-      }
-    }
-    ImGui::BeginTooltip();
-    if (best) {
-      dl->AddCircle(ImVec2(sx(to_axis_x(best->x[best_i])), sy(to_axis_y(best->y[best_i]))), fs * 0.4f,
+  ImGui::BeginTooltip();
+  if (best) {
+    f.dl->AddCircle(ImVec2(f.sx(to_axis_x(best->x[best_i])), f.sy(to_axis_y(best->y[best_i]))), fs * 0.4f,
                     IM_COL32(255, 255, 255, 255));
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(best->color), "%s", best->name.c_str());
-      ImGui::Text("x = %.6g\ny = %.6g", best->x[best_i], best->y[best_i]);
-    } else {
-      ImGui::Text("x = %.4g, y = %.4g", from_axis_x(inv_x(mouse.x)), from_axis_y(inv_y(mouse.y)));
-    }
-    if (has_heatmap_) {
-      const double hx = from_axis_x(inv_x(mouse.x)), hy = from_axis_y(inv_y(mouse.y));
-      const int c = static_cast<int>(std::floor((hx - heatmap_.x0) / (heatmap_.x1 - heatmap_.x0) * heatmap_.cols));
-      const int r = static_cast<int>(std::floor((hy - heatmap_.y0) / (heatmap_.y1 - heatmap_.y0) * heatmap_.rows));
-      if (c >= 0 && c < heatmap_.cols && r >= 0 && r < heatmap_.rows) {
-        ImGui::Text("%s[%d,%d] = %.4g", heatmap_.name.c_str(), r, c,
-                    heatmap_.values[static_cast<size_t>(r) * heatmap_.cols + c]);
-      }
-    }
-    ImGui::TextDisabled("wheel: zoom, drag: pan, double-click: fit");
-    ImGui::EndTooltip();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(best->color), "%s", best->name.c_str());
+    ImGui::Text("x = %.6g\ny = %.6g", best->x[best_i], best->y[best_i]);
+  } else {
+    ImGui::Text("x = %.4g, y = %.4g", from_axis_x(f.inv_x(f.mouse.x)), from_axis_y(f.inv_y(f.mouse.y)));
   }
-  ImGui::PopID();
+  if (has_heatmap_) {
+    const double hx = from_axis_x(f.inv_x(f.mouse.x)), hy = from_axis_y(f.inv_y(f.mouse.y));
+    const int c = static_cast<int>(std::floor((hx - heatmap_.x0) / (heatmap_.x1 - heatmap_.x0) * heatmap_.cols));
+    const int r = static_cast<int>(std::floor((hy - heatmap_.y0) / (heatmap_.y1 - heatmap_.y0) * heatmap_.rows));
+    if (c >= 0 && c < heatmap_.cols && r >= 0 && r < heatmap_.rows) {
+      ImGui::Text("%s[%d,%d] = %.4g", heatmap_.name.c_str(), r, c,
+                  heatmap_.values[static_cast<size_t>(r) * heatmap_.cols + c]);
+    }
+  }
+  ImGui::TextDisabled("wheel: zoom, drag: pan, double-click: fit");
+  ImGui::EndTooltip();
 }
 
 // [SECTION] exports ---------------------------------------------------------------------------------
@@ -595,22 +655,7 @@ bool Plot::export_csv(const std::string& path, std::string& error) const {
 }
 
 bool Plot::export_png(ViewContext& ctx, const std::string& path, float scale, std::string& error) {
-  if (!check_writable(path, error)) return false;
-  if (!ctx.capture) {
-    error = "screen capture is not available";
-    return false;
-  }
-  const int factor = std::max(1, static_cast<int>(std::lround(scale)));
-  auto toast = ctx.toast;
-  ctx.capture(rect_, [path, factor, toast](const RgbImage& image) {
-    std::string err;
-    if (write_png(path, upscale_nearest(image, factor), err)) {
-      if (toast) toast(ToastKind::Info, "wrote " + path);
-    } else if (toast) {
-      toast(ToastKind::Error, err);
-    }
-  });
-  return true;
+  return export_screen_png(ctx.capture, ctx.toast, rect_, path, scale, error);
 }
 
 }  // namespace gui

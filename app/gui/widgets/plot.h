@@ -97,10 +97,26 @@ class Plot {
   struct Limits {
     double x0 = 0, x1 = 1, y0 = 0, y1 = 1;  // in axis space (log10 of data on log axes)
   };
+  struct Frame;  // one draw()'s layout and mouse state (plot.cpp)
   double to_axis_x(double v) const;
   double to_axis_y(double v) const;
+  double from_axis_x(double a) const;
+  double from_axis_y(double a) const;
   void compute_fit(Limits& out) const;
   void update_heatmap_texture();
+  // The steps of draw(), in order.
+  void update_log_clipping();
+  Frame layout(ImVec2 size);
+  void fit_limits(const Frame& f);
+  void handle_input(const Frame& f);
+  void draw_axes(const Frame& f);
+  void draw_heatmap(const Frame& f);
+  void draw_scatter(const Frame& f, const PlotSeries& s);
+  void draw_line(const Frame& f, const PlotSeries& s);
+  void draw_polyline(const Frame& f, const PlotSeries& s, const std::vector<ImVec2>& pts);
+  void draw_colorbar(const Frame& f);
+  void draw_legend(const Frame& f);
+  void draw_hover(const Frame& f);
 
   std::string id_;
   std::vector<PlotSeries> series_;

@@ -17,7 +17,7 @@ PlotDemo::PlotDemo() : lines_("demo-lines"), log_("demo-log"), scatter_("demo-sc
   scatter_.equal_aspect = true;
   heat_.title = "heatmap + colour bar";
   // A small checkerboard-and-gradient image grid (nearest filtering, native-resolution export).
-  ImageBatch b;
+  ImageBytes b;
   b.count = 8, b.channels = 1, b.height = 28, b.width = 28;
   for (int i = 0; i < 8; ++i)
     for (int y = 0; y < 28; ++y)

@@ -1,0 +1,173 @@
+// Headless automation, for tests and docs: --screenshot renders one view (after optional training steps,
+// scripted drops and keys that take the same paths as a person's input) and writes the PNG and the
+// view's own exports; --bench drags a slider while training and prints frame and decode latencies.
+#include "app.h"
+
+// GL loader first: epoxy must come before GLFW's GL headers.
+#include <epoxy/gl.h>
+// clang-format off
+#include <GLFW/glfw3.h>
+// clang-format on
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+#include "png_file.h"
+#include "session/session.h"
+#include "views/sliders_view.h"
+
+namespace vaelab {
+namespace gui {
+
+int App::run_screenshot() {
+  if (cl_.train_steps > 0 && session_) {
+    session_->step(cl_.train_steps);
+    // Headless only: nobody is interacting, so waiting here is fine (with a limit).
+    if (!session_->wait_until_not_running(300000)) {
+      std::fprintf(stderr, "vaelab: training %lld steps did not finish within 300 s\n", (long long)cl_.train_steps);
+      return 1;
+    }
+    // Let the trainer publish the final snapshot.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // Scripted input (tests): drops go through the drop handler, keys through the GLFW key callback, so both
+  // take the same path as a person's input.
+  for (const auto& path : cl_.drops) {
+    dropped_.push_back(path);
+    frame(nullptr);
+  }
+  for (const auto& key : cl_.keys) {
+    std::string error;
+    if (!inject_key(key, error)) {
+      std::fprintf(stderr, "vaelab: --keys: %s\n", error.c_str());
+      return 2;
+    }
+  }
+  // Render until the layout has settled and asynchronous results have arrived (at most 120 s).
+  const double deadline = now_seconds() + 120.0;
+  int quiet = 0;
+  for (int i = 0; i < 2000 && now_seconds() < deadline; ++i) {
+    frame(nullptr);
+    View* v = current_view();
+    const bool busy = (v && v->busy()) || tasks_->pending() > 0 || !queue_.empty() || opening_;
+    quiet = busy ? 0 : quiet + 1;
+    if (i >= 4 && quiet >= 3) break;
+    if (busy) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ImageBytes image;
+  frame(&image);
+  std::string error;
+  if (!write_png(cl_.screenshot, image, error)) {
+    std::fprintf(stderr, "vaelab: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf("wrote %s (%lldx%lld)\n", cl_.screenshot.c_str(), static_cast<long long>(image.width),
+              static_cast<long long>(image.height));
+  // The view's own exports, exactly as the Ctrl+E dialog runs them.
+  int rc = 0;
+  for (const auto& path : cl_.exports) {
+    View* v = current_view();
+    if (!v) break;
+    const auto dot = path.rfind('.');
+    const std::string ext = dot == std::string::npos ? "" : path.substr(dot);
+    std::string err;
+    bool ok = false;
+    if (ext == ".svg") ok = v->export_svg(path, err);
+    else if (ext == ".csv") ok = v->export_csv(path, err);
+    else ok = v->export_png(path, export_scale_, err);
+    if (!ok) {
+      std::fprintf(stderr, "vaelab: export failed: %s\n", err.c_str());
+      rc = 1;
+    } else {
+      std::printf("exported %s\n", path.c_str());
+    }
+  }
+  if (!cl_.exports.empty()) {
+    // Plot PNGs are read back from the next frame; errors there arrive as toasts.
+    const size_t errors_before = std::count_if(toasts_.begin(), toasts_.end(), [](const Toast& t) { return t.kind == ToastKind::Error; });
+    for (int i = 0; i < 3; ++i) frame(nullptr);
+    const size_t errors_after = std::count_if(toasts_.begin(), toasts_.end(), [](const Toast& t) { return t.kind == ToastKind::Error; });
+    if (errors_after > errors_before) rc = 1;
+  }
+  return rc;
+}
+
+bool App::inject_key(const std::string& spec, std::string& error) {
+  std::string name = spec;
+  const bool ctrl = name.rfind("ctrl+", 0) == 0;
+  if (ctrl) name = name.substr(5);
+  int key = -1;
+  if (name == "space") key = GLFW_KEY_SPACE;
+  else if (name.size() == 1 && name[0] >= 'a' && name[0] <= 'z') key = GLFW_KEY_A + (name[0] - 'a');
+  if (key < 0) {
+    error = "unknown key '" + spec + "' (space, a-z, ctrl+<letter>)";
+    return false;
+  }
+  const int mods = ctrl ? GLFW_MOD_CONTROL : 0;
+  if (ctrl) ImGui_ImplGlfw_KeyCallback(window_, GLFW_KEY_LEFT_CONTROL, 0, GLFW_PRESS, mods);
+  ImGui_ImplGlfw_KeyCallback(window_, key, 0, GLFW_PRESS, mods);
+  frame(nullptr);
+  ImGui_ImplGlfw_KeyCallback(window_, key, 0, GLFW_RELEASE, mods);
+  if (ctrl) ImGui_ImplGlfw_KeyCallback(window_, GLFW_KEY_LEFT_CONTROL, 0, GLFW_RELEASE, 0);
+  frame(nullptr);
+  // Let the app report what the key did (tests read this line).
+  const RunState state = session_ ? session_->state() : RunState::Idle;
+  std::printf("key %s -> state %s%s\n", spec.c_str(), to_string(state),
+              ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel) ? ", export dialog open" : "");
+  return true;
+}
+
+int App::run_bench() {
+  if (!session_) {
+    std::fprintf(stderr, "vaelab: --bench needs a run\n");
+    return 1;
+  }
+  const int sliders = view_index("sliders");
+  current_ = select_request_ = sliders;
+  auto* view = dynamic_cast<SlidersView*>(views_[sliders].get());
+  session_->start();
+  // Warm up: a few frames and the first snapshot with a model.
+  for (int i = 0; i < 30; ++i) frame(nullptr);
+  std::vector<double> frame_ms, wall_ms;
+  const double end = now_seconds() + cl_.bench_seconds;
+  int64_t k = 0;
+  while (now_seconds() < end) {
+    // Drag latent 0 back and forth, as a user would (a new value every frame).
+    if (view) view->bench_drag(0, static_cast<float>(2.5 * std::sin(0.15 * static_cast<double>(k++))));
+    frame(nullptr);
+    frame_ms.push_back(frame_cpu_ms_);
+    wall_ms.push_back(frame_wall_ms_);
+    frame_starts_.push_back(now_seconds() * 1000.0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // ~vsync-like pacing without a monitor
+  }
+  session_->pause();
+  auto pct = [](std::vector<double> v, double q) {
+    if (v.empty()) return std::nan("");
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))];
+  };
+  const auto snap = session_->snapshot();
+  std::vector<double> lat = view ? view->bench_latencies_ms() : std::vector<double>{};
+  std::printf("frames %zu, training steps %lld, %.0f samples/s\n", frame_ms.size(),
+              (long long)(snap ? snap->progress.step : 0), snap ? snap->progress.samples_per_second : 0.0);
+  std::printf("UI frame time (UI thread CPU time, excluding swap): p50 %.2f ms, p99 %.2f ms (goal <= 8 ms)\n",
+              pct(frame_ms, 0.5), pct(frame_ms, 0.99));
+  std::printf("  same frames in wall-clock time (includes waiting for a core while training): p50 %.2f ms, p99 %.2f ms\n",
+              pct(wall_ms, 0.5), pct(wall_ms, 0.99));
+  std::printf("slider drag -> decoded image in place: %zu decodes, p50 %.2f ms, p95 %.2f ms (goal <= 16 ms)\n",
+              lat.size(), pct(lat, 0.5), pct(lat, 0.95));
+  std::vector<double> dec = view ? view->bench_decode_ms() : std::vector<double>{};
+  std::vector<double> period;
+  for (size_t i = 1; i < frame_starts_.size(); ++i) period.push_back(frame_starts_[i] - frame_starts_[i - 1]);
+  std::printf("  of which decoding (inline when cheap, else on a worker): p50 %.2f ms, p95 %.2f ms; frame period (incl. swap) p50 %.2f ms\n",
+              pct(dec, 0.5), pct(dec, 0.95), pct(period, 0.5));
+  session_->stop();
+  return 0;
+}
+
+}  // namespace gui
+}  // namespace vaelab

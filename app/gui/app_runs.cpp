@@ -1,0 +1,166 @@
+// Opening runs: the run named on the command line, runs opened from the UI or by dropping a checkpoint,
+// run folder, preset file or image folder on the window, and saving the open run. Everything that may
+// wait (building a session, saving, closing the old one) runs in a task, never on the UI thread.
+#include "app.h"
+
+// GL loader first: epoxy must come before GLFW's GL headers.
+#include <epoxy/gl.h>
+// clang-format off
+#include <GLFW/glfw3.h>
+// clang-format on
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+
+#include "session/session.h"
+#include "train/run_folder.h"
+
+namespace vaelab {
+namespace gui {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string>* g_drops = nullptr;  // GLFW callbacks have no user pointer to spare here
+
+void on_drop(GLFWwindow*, int count, const char** paths) {
+  if (!g_drops) return;
+  for (int i = 0; i < count; ++i) g_drops->emplace_back(paths[i]);
+}
+
+std::string timestamp() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
+  return buf;
+}
+
+// True when `dir` holds image files (directly or one level down, as class folders).
+bool looks_like_image_folder(const fs::path& dir) {
+  std::error_code ec;
+  auto is_image = [](const fs::path& p) {
+    auto e = p.extension().string();
+    std::transform(e.begin(), e.end(), e.begin(), ::tolower);
+    return e == ".png" || e == ".jpg" || e == ".jpeg" || e == ".bmp";
+  };
+  int seen = 0;
+  for (auto& entry : fs::directory_iterator(dir, ec)) {
+    if (++seen > 200) break;
+    if (entry.is_regular_file() && is_image(entry.path())) return true;
+    if (entry.is_directory()) {
+      int inner = 0;
+      for (auto& sub : fs::directory_iterator(entry.path(), ec)) {
+        if (++inner > 50) break;
+        if (sub.is_regular_file() && is_image(sub.path())) return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void App::listen_for_drops() {
+  g_drops = &dropped_;
+  glfwSetDropCallback(window_, on_drop);
+}
+
+bool App::open_initial(std::string& error) {
+  try {
+    SessionOptions options;
+    options.overrides = cl_.overrides;
+    options.trainer.threads = cl_.torch_threads;
+    session_ = Session::open(cl_.source, options);
+    snapshot_ = session_->snapshot();
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+void App::install_session(std::shared_ptr<Session> session) {
+  if (session_) {
+    // The old trainer's destructor joins its thread (up to ~1 s): do it off the UI thread.
+    std::shared_ptr<Session> old = std::move(session_);
+    tasks_->run("close the previous run", [old](TaskContext&) mutable -> std::function<void()> {
+      old.reset();
+      return nullptr;
+    });
+  }
+  session_ = std::move(session);
+  snapshot_ = session_ ? session_->snapshot() : nullptr;
+  for (auto& v : views_) v->reset();
+}
+
+void App::open_async(const std::string& source, const std::string& preset_json) {
+  if (opening_) {
+    toast(ToastKind::Error, "still opening " + opening_what_);
+    return;
+  }
+  opening_ = true;
+  opening_what_ = source.empty() ? "the edited preset" : source;
+  auto overrides = cl_.overrides;
+  const int threads = cl_.torch_threads;
+  tasks_->run("open a run", [this, source, preset_json, overrides, threads](TaskContext&) -> std::function<void()> {
+    SessionOptions options;
+    options.trainer.threads = threads;
+    std::shared_ptr<Session> s;
+    std::string error;
+    try {
+      if (!preset_json.empty()) s = Session::from_preset_json(nlohmann::json::parse(preset_json), options);
+      else s = Session::open(source, options);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    return [this, s, error]() {
+      opening_ = false;
+      if (!error.empty()) {
+        toast(ToastKind::Error, "cannot open " + opening_what_ + ": " + error);
+        return;
+      }
+      install_session(s);
+      toast(ToastKind::Info, "opened " + opening_what_);
+    };
+  });
+}
+
+void App::save_run_async() {
+  if (!session_) return;
+  const std::string dir = "vaelab-runs/" + session_->preset().name + "-" + timestamp();
+  std::shared_ptr<Session> s = session_;
+  // Session::save_run waits for the training thread between two batches: not on the UI thread.
+  // A failure (unwritable folder, non-finite weights) comes back as an error toast through the tasks.
+  tasks_->run("save the run", [this, s, dir](TaskContext&) -> std::function<void()> {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    s->save_run(dir);
+    return [this, dir] { toast(ToastKind::Info, "saved run to " + dir + "/"); };
+  });
+  toast(ToastKind::Info, "saving run to " + dir + "/ (checkpoint.pt, metrics.csv, summary.json)");
+}
+
+void App::handle_drops() {
+  if (dropped_.empty()) return;
+  const std::string path = dropped_.front();
+  dropped_.clear();
+  std::error_code ec;
+  fs::path p(path);
+  if (fs::is_directory(p, ec) && !is_run_folder(path) && looks_like_image_folder(p)) {
+    // An image folder: the current preset with its dataset swapped.
+    if (!session_) {
+      toast(ToastKind::Error, "open a preset first, then drop the image folder");
+      return;
+    }
+    nlohmann::json j = session_->preset().to_json();
+    j["dataset"] = {{"name", "image-folder"}, {"root", fs::absolute(p, ec).string()}};
+    j["name"] = session_->preset().name + "-" + p.filename().string();
+    open_async("", j.dump());
+    return;
+  }
+  open_async(path, "");
+}
+
+}  // namespace gui
+}  // namespace vaelab

@@ -1,0 +1,23 @@
+#pragma once
+// The standard columns of the comparison table: who the run is, its noise model, its held-out
+// likelihood and reconstruction error, and its latent-space indicators; then the metric columns
+// (compare/metric_columns.h).
+//
+// Keys (the noise paper's Table 1 columns plus likelihood and latent-space summaries):
+//   name, variant, dataset, evaluated_on (the view's name, e.g. "mnist/test"), epochs, beta (the model's
+//   parsed KL weight, Model::kl_weight(); null when the variant has none), noise (likelihood:
+//   "bernoulli", "gaussian s2=0.01", "sse", "learned gaussian", "mog-2"), sigma2_k, pi_k (learned noise
+//   state joined by "/"; null for fixed noise), test_nelbo (mean Model::nelbo over the test view: -EVLB
+//   for noise-vae, the proposal's negative ELBO for wae-mmd), evlb (= -test_nelbo), recon_error (mean
+//   over test inputs of sum_d (x_d - reconstruct(x)_d)^2, the posterior-mean reconstruction), kl_qz_pz
+//   (Def. 4, D~ - I~), mutual_information (I~), average_kl (D~), inactive_count (#sigma^2 > 0.8),
+//   influential_count (#I~ > 0.5), cov_mu_identity_frobenius, and model health (analysis/model_health.h):
+//   recon_r2, input_dependence, active_units, health (the verdict's id), health_sentence.
+#include "compare/comparison_table.h"
+
+namespace vaelab {
+
+// The providers and columns listed above. Further column sets are added in its body, one line each.
+ComparisonTable standard_comparison_table();
+
+}  // namespace vaelab
