@@ -217,7 +217,9 @@ LossTerms LadderVae::loss(const Batch& batch, const StepInfo& info) {
   for (int64_t l = 0; l + 1 < n; ++l) kl[l] = kl_diagonal_gaussians(p.posterior[l], p.prior[l]).mean();
   auto kl_sum = kl[0];
   for (int64_t l = 1; l < n; ++l) kl_sum = kl_sum + kl[l];
-  const double weight = options_.beta * kl_warmup_factor(info.step, options_.warmup_steps);
+  // The warm-up shapes training only: evaluation and the test view score the full objective.
+  const double warmup = is_training() ? kl_warmup_factor(info.step, options_.warmup_steps) : 1.0;
+  const double weight = options_.beta * warmup;
   LossTerms out;
   out.total = recon + weight * kl_sum;
   out.add("recon", recon.detach());
