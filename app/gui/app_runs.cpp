@@ -133,9 +133,7 @@ void App::save_run_async() {
   // Session::save_run waits for the training thread between two batches: not on the UI thread.
   // A failure (unwritable folder, non-finite weights) comes back as an error toast through the tasks.
   tasks_->run("save the run", [this, s, dir](TaskContext&) -> std::function<void()> {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    s->save_run(dir);
+    s->save_run(dir);  // creates DIR and holds its writer lock
     return [this, dir] { toast(ToastKind::Info, "saved run to " + dir + "/"); };
   });
   toast(ToastKind::Info, "saving run to " + dir + "/ (checkpoint.pt, metrics.csv, summary.json)");
