@@ -26,7 +26,11 @@
 //   The ceiling printed last is the fraction of the limit an implementation would reach whose GEMMs ran
 //   as fast as back to back, whose Adam ran at that floor, and whose elementwise work cost nothing.
 //
+// - --device cuda runs both sides, the limits and the phases on the GPU (timings synchronise the device);
+//   the Adam memory-traffic floor and the ceiling built on it are CPU figures and are not printed then.
+//
 // Usage: bench_training_throughput [--threads T] [--rounds R] [--steps N] [--warmup W] [--batch B]
+//                                  [--device cpu|cuda]
 //                                  [--python /usr/bin/python3] [--script path/to/pytorch_vae_reference.py]
 //                                  [--pytorch-default-malloc] [--ours-only]
 #include <torch/torch.h>
@@ -61,6 +65,7 @@ struct Options {
   int steps = 200;
   int warmup = 20;
   int batch = 128;
+  std::string device = "cpu";  // cpu | cuda: where both sides train and the limits run
   std::string python = "/usr/bin/python3";
   std::string script = std::string(VAELAB_SOURCE_ASSETS) + "/../bench/pytorch_vae_reference.py";
   bool pytorch_default_malloc = false;  // true: PyTorch without our heap settings (core/heap_retention.h)
@@ -80,13 +85,24 @@ Options parse(int argc, char** argv) {
     else if (a == "--steps") o.steps = std::stoi(value());
     else if (a == "--warmup") o.warmup = std::stoi(value());
     else if (a == "--batch") o.batch = std::stoi(value());
+    else if (a == "--device") o.device = value();
     else if (a == "--python") o.python = value();
     else if (a == "--script") o.script = value();
     else if (a == "--pytorch-default-malloc") o.pytorch_default_malloc = true;
     else if (a == "--ours-only") o.ours_only = true;
     else throw std::runtime_error("unknown argument " + a);
   }
+  if (o.device != "cpu" && o.device != "cuda") throw std::runtime_error("--device: expected cpu or cuda");
   return o;
+}
+
+// Where tensors live (--device); on a GPU, a timing waits for the queued work first.
+torch::Device g_device{torch::kCPU};
+
+torch::TensorOptions on_device() { return torch::TensorOptions().device(g_device); }
+
+void sync() {
+  if (g_device.is_cuda()) torch::cuda::synchronize();
 }
 
 double seconds_since(Clock::time_point t0) {
@@ -107,12 +123,14 @@ double forward_flops_per_sample() {
 template <class Pass>
 double seconds_per_pass(Pass&& pass, double min_seconds) {
   for (int i = 0; i < 20; ++i) pass();
+  sync();
   int reps = 0;
   auto t0 = Clock::now();
   while (seconds_since(t0) < min_seconds || reps < 50) {
     pass();
     ++reps;
   }
+  sync();
   return seconds_since(t0) / reps;
 }
 
@@ -120,8 +138,8 @@ double seconds_per_pass(Pass&& pass, double min_seconds) {
 double sgemm_model_shapes(int batch) {
   std::vector<torch::Tensor> a, b;
   for (auto [in, out] : kLayers) {
-    a.push_back(torch::rand({batch, in}));
-    b.push_back(torch::rand({in, out}));
+    a.push_back(torch::rand({batch, in}, on_device()));
+    b.push_back(torch::rand({in, out}, on_device()));
   }
   const double seconds = seconds_per_pass(
       [&] {
@@ -136,10 +154,10 @@ double sgemm_model_shapes(int batch) {
 std::array<double, 2> step_gemm_seconds(int batch) {
   std::vector<torch::Tensor> x, w, b, dy;
   for (auto [in, out] : kLayers) {
-    x.push_back(torch::rand({batch, in}));
-    w.push_back(torch::rand({out, in}));
-    b.push_back(torch::rand({out}));
-    dy.push_back(torch::rand({batch, out}));
+    x.push_back(torch::rand({batch, in}, on_device()));
+    w.push_back(torch::rand({out, in}, on_device()));
+    b.push_back(torch::rand({out}, on_device()));
+    dy.push_back(torch::rand({batch, out}, on_device()));
   }
   const double forward = seconds_per_pass(
       [&] {
@@ -194,7 +212,7 @@ double adam_traffic_seconds(int64_t n) {
 }
 
 double sgemm_square(int64_t n) {
-  auto a = torch::rand({n, n}), b = torch::rand({n, n});
+  auto a = torch::rand({n, n}, on_device()), b = torch::rand({n, n}, on_device());
   return 2.0 * n * n * n / seconds_per_pass([&] { torch::mm(a, b); }, 1.0) / 1e9;
 }
 
@@ -214,24 +232,29 @@ struct Ours {
     spec.num_classes = 10;
     torch::manual_seed(1);
     model = vaelab::make_model(spec);
+    model->to(g_device);
     model->train();
     optimizer = std::make_unique<vaelab::FusedAdam>(model->trainable_parameters(),
                                                      torch::optim::AdamOptions(preset.optimizer.lr));
-    batch.x = torch::rand({batch_size, 1, 28, 28});
+    batch.x = torch::rand({batch_size, 1, 28, 28}, on_device());
   }
 
   // One training step; with phases, adds its seconds of {forward + loss, backward, optimiser step}.
   void train_step(std::array<double, 3>* phases = nullptr) {
     vaelab::StepInfo info{step, 0};
+    if (phases) sync();
     const auto t0 = Clock::now();
     optimizer->zero_grad();
     auto terms = model->loss(batch, info);
+    if (phases) sync();
     const auto t1 = Clock::now();
     terms.total.backward();
+    if (phases) sync();
     const auto t2 = Clock::now();
     optimizer->step();
     model->after_step(batch, info, terms);
     if (phases) {
+      sync();
       const auto t3 = Clock::now();
       (*phases)[0] += std::chrono::duration<double>(t1 - t0).count();
       (*phases)[1] += std::chrono::duration<double>(t2 - t1).count();
@@ -264,8 +287,10 @@ struct Ours {
 
   double samples_per_second(int warmup, int steps) {
     for (int i = 0; i < warmup; ++i) train_step();
+    sync();
     auto t0 = Clock::now();
     for (int i = 0; i < steps; ++i) train_step();
+    sync();
     return static_cast<double>(steps) * batch.x.size(0) / seconds_since(t0);
   }
 };
@@ -285,7 +310,8 @@ Measurement measurement_of(const std::string& cmd) {
 
 std::string step_arguments(const Options& o) {
   return " --threads " + std::to_string(o.threads) + " --batch " + std::to_string(o.batch) + " --steps " +
-         std::to_string(o.steps) + " --warmup " + std::to_string(o.warmup);
+         std::to_string(o.steps) + " --warmup " + std::to_string(o.warmup) +
+         (o.device == "cpu" ? "" : " --device " + o.device);
 }
 
 Measurement torch_reference(const Options& o) {
@@ -316,6 +342,10 @@ int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
     torch::set_num_threads(o.threads);
+    if (o.device == "cuda") {
+      if (!torch::cuda::is_available()) throw std::runtime_error("--device cuda: no CUDA device in this build/machine");
+      g_device = torch::Device(torch::kCUDA);
+    }
     if (o.ours_only) {
       Ours ours(o.batch);  // first: it applies the trainer's heap settings, under which the limits run
       const auto limits = limits_here(o.batch);
@@ -324,8 +354,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     std::printf("training throughput, fashion-vae (MLP 784-512-256-2x20, Bernoulli, Adam 1e-3), batch %d, "
-                "%d threads, %d rounds of %d steps (+%d warm-up)\n",
-                o.batch, o.threads, o.rounds, o.steps, o.warmup);
+                "%d threads, %d rounds of %d steps (+%d warm-up)%s\n",
+                o.batch, o.threads, o.rounds, o.steps, o.warmup, o.device == "cpu" ? "" : ", on cuda");
     std::printf("heap: ours retains freed memory (core/heap_retention.h); pytorch %s\n",
                 o.pytorch_default_malloc ? "with glibc's default malloc settings (--pytorch-default-malloc)"
                                          : "with the same settings (MALLOC_*_ environment variables)");
@@ -361,7 +391,7 @@ int main(int argc, char** argv) {
       backward.push_back(phases[1]);
       optimiser.push_back(phases[2]);
       adam_alone.push_back(probe.adam_seconds());
-      traffic.push_back(adam_traffic_seconds(parameters));
+      if (!g_device.is_cuda()) traffic.push_back(adam_traffic_seconds(parameters));
     }
     const double square = sgemm_square(1024);
     const double flops_per_sample = 3.0 * forward_flops_per_sample();
@@ -382,12 +412,19 @@ int main(int argc, char** argv) {
     // GEMMs keep both cores busy, so nothing runs beside them).
     const double ms = 1e3;
     const double f = median(forward), b = median(backward), u = median(optimiser);
-    const double gf = median(gemm_forward), gb = median(gemm_backward), floor = median(traffic);
+    const double gf = median(gemm_forward), gb = median(gemm_backward);
     const double limit = median(here_a), exact = median(here_b);
     std::printf("in this process (median): limits (a) %.0f (b) %.0f samples/s; a step of ours %.3f ms = %.0f "
                 "samples/s = (a) %.3f (b) %.3f\n",
                 limit, exact, (f + b + u) * ms, o.batch / (f + b + u), o.batch / (f + b + u) / limit,
                 o.batch / (f + b + u) / exact);
+    if (g_device.is_cuda()) {
+      std::printf("  forward + loss %.3f ms (its GEMMs back to back %.3f) + backward %.3f (%.3f) + optimiser %.3f "
+                  "(Adam alone %.3f); each phase waits for the GPU\n",
+                  f * ms, gf * ms, b * ms, gb * ms, u * ms, median(adam_alone) * ms);
+      return 0;
+    }
+    const double floor = median(traffic);
     std::printf("  forward + loss %.3f ms (its GEMMs back to back %.3f) + backward %.3f (%.3f) + optimiser %.3f "
                 "(Adam alone %.3f; memory-traffic floor %.3f = %.1f GB/s)\n",
                 f * ms, gf * ms, b * ms, gb * ms, u * ms, median(adam_alone) * ms, floor * ms,

@@ -58,13 +58,24 @@ class Vae(nn.Module):
 LAYERS = [(784, 512), (512, 256), (256, 40), (20, 256), (256, 512), (512, 784)]
 
 
+DEVICE = torch.device("cpu")  # --device: where the model, the batch and the limits run
+
+
+def sync():
+    """Waits for the GPU's queued work (a timing on cuda); nothing on the CPU."""
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def seconds_per_pass(run_pass, min_seconds):
     for _ in range(20):
         run_pass()
+    sync()
     reps, start = 0, time.perf_counter()
     while time.perf_counter() - start < min_seconds or reps < 50:
         run_pass()
         reps += 1
+    sync()
     return (time.perf_counter() - start) / reps
 
 
@@ -72,12 +83,12 @@ def sgemm_limits(batch):
     """Samples/s if a step did only its GEMMs: (a) at the forward shapes' rate for 3 x the forward flops,
     (b) the step's own 17 GEMMs in Linear's layouts, as bench_training_throughput.cpp measures them."""
     forward_flops = sum(2.0 * i * o for i, o in LAYERS)
-    a = [torch.rand(batch, i) for i, _ in LAYERS]
-    b = [torch.rand(i, o) for i, o in LAYERS]
+    a = [torch.rand(batch, i, device=DEVICE) for i, _ in LAYERS]
+    b = [torch.rand(i, o, device=DEVICE) for i, o in LAYERS]
     rate = forward_flops * batch / seconds_per_pass(lambda: [torch.mm(p, q) for p, q in zip(a, b)], 1.0)
-    w = [torch.rand(o, i) for i, o in LAYERS]
-    bias = [torch.rand(o) for _, o in LAYERS]
-    dy = [torch.rand(batch, o) for _, o in LAYERS]
+    w = [torch.rand(o, i, device=DEVICE) for i, o in LAYERS]
+    bias = [torch.rand(o, device=DEVICE) for _, o in LAYERS]
+    dy = [torch.rand(batch, o, device=DEVICE) for _, o in LAYERS]
 
     def step_gemms():
         for k in range(len(LAYERS)):
@@ -129,6 +140,8 @@ def main():
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                        help="where the synthetic-batch benchmark runs (not --fashion-epochs)")
     parser.add_argument("--limits", action="store_true", help="also measure the sgemm-bound limits")
     parser.add_argument("--fashion-epochs", type=int, default=0,
                         help="train on Fashion-MNIST for N epochs and print the test nelbo per epoch")
@@ -139,14 +152,16 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
+    global DEVICE
+    DEVICE = torch.device(args.device)
     if args.fashion_epochs > 0:
         train_on_fashion(args)
         return
     limits = sgemm_limits(args.batch) if args.limits else None
-    model = Vae()
+    model = Vae().to(DEVICE)
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.rand(args.batch, 784)
+    x = torch.rand(args.batch, 784, device=DEVICE)
 
     def step():
         optimizer.zero_grad()
@@ -157,6 +172,7 @@ def main():
 
     for _ in range(args.warmup):
         step()
+    sync()
     start = time.perf_counter()
     for _ in range(args.steps):
         loss = step()
@@ -169,6 +185,8 @@ def main():
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
     }
+    if DEVICE.type != "cpu":
+        result["device"] = args.device
     if limits:
         result["limit_a"], result["limit_b"] = limits
     print(json.dumps(result))

@@ -12,6 +12,7 @@
 
 #include "analysis/model_health.h"
 #include "core/error.h"
+#include "models/registry.h"
 
 using namespace vaelab;
 
@@ -259,6 +260,11 @@ TEST_CASE("each threshold separates healthy from its verdict at its boundary", "
           n.deterministic = true;
           n.variance_collapse_share = std::nan("");
         }) == HealthKind::healthy);
+  // A variant without a divergence on its posterior variance (HEBAE) is not judged on it.
+  CHECK(with([](HealthNumbers& n) {
+          n.variance_regularised = false;
+          n.variance_collapse_share = 1.0;
+        }) == HealthKind::healthy);
   auto toy = [](double distance) {
     return [distance](HealthNumbers& n) {
       n.toy = true;
@@ -308,4 +314,29 @@ TEST_CASE("model health reports cancellation, JSON nulls and bad input", "[fast]
   CHECK_THROWS_AS(evaluate_model_health(model, vectors(torch::zeros({1, 5}))), Error);
   options.batch_size = 0;
   CHECK_THROWS_AS(evaluate_model_health(model, data, options), Error);
+}
+
+TEST_CASE("HEBAE's point-like posteriors are not called variance collapse, a VAE's are", "[fast][health]") {
+  ModelSpec spec;
+  spec.shape.features = 6;
+  spec.latent = 3;
+  spec.architecture.hidden = {8};
+  torch::manual_seed(3);
+  spec.variant = "hebae";
+  auto hebae = make_model(spec);
+  spec.variant = "vae";
+  auto vae = make_model(spec);
+  CHECK_FALSE(hebae->regularises_posterior_variance());
+  CHECK(vae->regularises_posterior_variance());
+  // Flag on the numbers: the same collapsed share is a finding only where the variance is regularised.
+  HealthNumbers n;
+  n.latent = 3;
+  n.recon_r2 = 0.8;
+  n.input_dependence = 0.7;
+  n.active_units = 3;
+  n.variance_collapse_share = 1.0;
+  n.collapsed_dims = 3;
+  CHECK(judge_health(n).kind == HealthKind::variance_collapse);
+  n.variance_regularised = hebae->regularises_posterior_variance();
+  CHECK(judge_health(n).kind == HealthKind::healthy);
 }

@@ -70,7 +70,8 @@ TEST_CASE("Every view renders a non-blank screenshot after 20 training steps", "
   REQUIRE(std::getenv("DISPLAY") != nullptr);  // run under xvfb-run -a
   const auto dir = vaelab::test::scratch_dir("gui_screenshots");
   const std::string view =
-      GENERATE(as<std::string>{}, "run", "curves", "sliders", "manifold", "traversals", "clusters", "residuals");
+      GENERATE(as<std::string>{}, "run", "curves", "sliders", "manifold", "traversals", "clusters", "residuals",
+               "samples", "interpolation");
   const std::string png = (dir / (view + ".png")).string();
   const Shot s = run_gui(std::string(kTinyRun) + " --train-steps 20 --view " + view + " --screenshot " + png +
                          " --size 1280x800");

@@ -37,7 +37,7 @@ std::pair<double, double> loss_with_and_without_warmup(const std::string& varian
 }  // namespace
 
 TEST_CASE("Evaluation losses never apply the KL warm-up, for every variant that has one", "[fast][warmup]") {
-  for (const std::string variant : {"vae", "beta-vae", "factor-vae", "ladder-vae"}) {
+  for (const std::string variant : {"vae", "beta-vae", "factor-vae", "ladder-vae", "ph-vae"}) {
     INFO(variant);
     const auto [warm_eval, plain_eval] = loss_with_and_without_warmup(variant, false);
     CHECK(warm_eval == Approx(plain_eval).epsilon(1e-6));

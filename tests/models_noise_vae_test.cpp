@@ -175,3 +175,73 @@ TEST_CASE("Gradient-mode sigma's autograd derivative matches finite differences"
                     Catch::Contains("options.sigma2_update"));
   CHECK_THROWS_WITH(make_model(noise_spec({{"noise", "laplace"}})), Catch::Contains("options.noise"));
 }
+
+TEST_CASE("The quantile split gives each component the mean squared residual of its share", "[fast][noise-vae]") {
+  // Squared residuals 0.01, 0.04, 0.09, 0.16 (signs do not matter): the lower half has mean 0.025, the
+  // upper half 0.125, each holds half the pixels.
+  auto r = torch::tensor({0.3f, -0.1f, 0.4f, -0.2f}).reshape({2, 2});
+  auto split = noise_quantile_split(r, 2, 1e-4);
+  CHECK(split.sigma2[0].item<double>() == Approx(0.025).epsilon(1e-5));
+  CHECK(split.sigma2[1].item<double>() == Approx(0.125).epsilon(1e-5));
+  CHECK(split.pi[0].item<double>() == Approx(0.5));
+  // Both clips apply: the floor lifts the small group, the ceiling caps the large one.
+  auto clipped = noise_quantile_split(r, 2, 0.05, 0.1);
+  CHECK(clipped.sigma2[0].item<double>() == Approx(0.05));
+  CHECK(clipped.sigma2[1].item<double>() == Approx(0.1));
+}
+
+TEST_CASE("EM clips component variances at max_sigma2", "[fast][noise-vae]") {
+  auto r = torch::randn({64, 64}, torch::TensorOptions().dtype(torch::kFloat32)) * 2.0;
+  auto pi = torch::tensor({0.5f, 0.5f});
+  auto s2 = torch::tensor({1.0f, 4.0f});
+  auto free = noise_em_step(r, pi, s2, 1e-4);
+  REQUIRE(free.sigma2.max().item<double>() > 0.5);
+  auto capped = noise_em_step(r, pi, s2, 1e-4, 0.5);
+  CHECK(capped.sigma2.max().item<double>() == Approx(0.5));
+}
+
+TEST_CASE("During the MoG noise warm-up the noise is one Gaussian, then the components split by quantile",
+          "[fast][noise-vae]") {
+  torch::manual_seed(31);
+  auto model = std::static_pointer_cast<NoiseVae>(
+      make_model(noise_spec({{"noise", "mog"}, {"components", 2}, {"noise_warmup_steps", 3}})));
+  model->train();
+  Batch batch{torch::rand({5, 6}), {}};
+  auto residuals = [&](uint64_t seed) {
+    torch::NoGradGuard g;
+    auto q = model->encode(batch);
+    torch::manual_seed(seed);
+    auto z = q.mu + (0.5 * q.logvar).exp() * torch::randn({5, 2});
+    return batch.x - model->decode(z);
+  };
+  // Step 0: every component holds the closed-form Gaussian variance, pi uniform; the loss is the
+  // Gaussian's (no EM bound), so recon equals that Gaussian's NLL.
+  auto r0 = residuals(40);
+  torch::manual_seed(40);
+  auto terms = model->loss(batch, StepInfo{0, 0});
+  const double s2 = r0.pow(2).mean().item<double>();
+  CHECK(model->noise_variances()[0].item<double>() == Approx(s2).epsilon(1e-5));
+  CHECK(model->noise_variances()[1].item<double>() == Approx(s2).epsilon(1e-5));
+  CHECK(model->noise_weights()[0].item<double>() == Approx(0.5));
+  const double gaussian_nll = 0.5 * 6 * (std::log(2 * M_PI * s2) + 1.0);
+  CHECK(term(terms, "recon") == Approx(gaussian_nll).epsilon(1e-4));
+  // Step 2 (the last warm-up step): the split of that step's residuals (no optimiser step ran, so the
+  // networks are unchanged).
+  auto r2 = residuals(42);
+  torch::manual_seed(42);
+  model->loss(batch, StepInfo{2, 0});
+  auto split = noise_quantile_split(r2, 2, 1e-4);
+  CHECK(torch::allclose(model->noise_variances(), split.sigma2, 1e-5, 1e-7));
+  CHECK(model->noise_variances()[0].item<double>() < model->noise_variances()[1].item<double>());
+  // Step 3: EM from the split.
+  auto r3 = residuals(43);
+  torch::manual_seed(43);
+  model->loss(batch, StepInfo{3, 0});
+  auto em = noise_em_step(r3, split.pi, split.sigma2, 1e-4);
+  CHECK(torch::allclose(model->noise_variances(), em.sigma2, 1e-5, 1e-7));
+}
+
+TEST_CASE("noise_warmup_steps is refused for Gaussian noise", "[fast][noise-vae]") {
+  CHECK_THROWS_WITH(make_model(noise_spec({{"noise", "gaussian"}, {"noise_warmup_steps", 10}})),
+                    Catch::Contains("noise_warmup_steps"));
+}

@@ -128,6 +128,6 @@ TEST_CASE("Fused Adam state saves and loads into LibTorch's Adam and back", "[fa
   // With the state lost, step 6 would be a first step again (bias correction 1): a visible difference.
   CHECK(max_diff(pa, pb) < 1e-5);
   const auto& state = static_cast<torch::optim::AdamParamState&>(
-      *reference.state().at(c10::guts::to_string(pb[0].unsafeGetTensorImpl())));
+      *reference.state().at(optimizer_state_key(pb[0])));
   CHECK(state.step() == 15);
 }

@@ -2,7 +2,9 @@
 // vaelab-cli compare --runs DIR1,DIR2,... [--out DIR] [--pixel-kmeans] [--split test|train]
 // Trains each preset (DIR/<name>) or takes finished run folders, evaluates every run on its test view
 // (its train view with --split train) and prints one table (engine/compare/standard_columns.h lists the
-// columns); writes DIR/compare.csv, DIR/compare.md and DIR/compare.json. A preset entry may carry its
+// columns, bits/dim among them); writes DIR/compare.csv, DIR/compare.md and DIR/compare.json. A set of
+// runs whose likelihoods are not on one scale (compare/likelihood_mix.h) ends the table with a
+// "warning: ..." line. A preset entry may carry its
 // own overrides:
 // "ph-vae-toy@options.orders=5" (folder and row "ph-vae-toy_orders-5").
 #include <fmt/format.h>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "compare/comparison_runs.h"
+#include "compare/likelihood_mix.h"
 #include "compare/standard_columns.h"
 #include "commands.h"
 #include "core/device.h"
@@ -98,6 +101,9 @@ void run_compare(const CompareArgs& args) {
       }
     }
   }
+  // Likelihoods of different kinds on one scale (e.g. an undequantised density next to a Bernoulli): the
+  // rows say so ("likelihood_comparable", "likelihood_warning") and the table ends with a warning line.
+  vaelab::flag_likelihood_mix(table);
   std::cout << table.to_text() << std::flush;
   if (!args.out.empty()) {
     table.write(args.out);

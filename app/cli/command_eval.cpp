@@ -1,7 +1,12 @@
 // vaelab-cli eval --run DIR [--iwae-k K] [--split test|train] [--limit N] [--batch-size B] [--seed S]
-//                 [--device D] [--threads T]
+//                 [--dequantize auto|on|off] [--device D] [--threads T]
 // Prints ONE JSON object on stdout (the README's "eval JSON keys" lists them). Progress goes to stderr,
 // and only on a terminal, so stdout stays machine-readable.
+// The likelihood pass (nelbo, terms, IWAE) sees the data as the run trained on it: dequantised
+// (data/dequantization.h, noise seeded by --seed) when the run's saved "dequantize" setting applies to
+// its likelihood and data (analysis/likelihood_kind.h); --dequantize on|off overrides the setting.
+// -log p is then reported in nats and bits per dimension (analysis/likelihood_units.h). Indicators and
+// health look at the stored inputs.
 #include <fmt/format.h>
 #include <torch/torch.h>
 #include <unistd.h>
@@ -15,6 +20,8 @@
 
 #include "analysis/evaluation.h"
 #include "analysis/indicators.h"
+#include "analysis/likelihood_kind.h"
+#include "analysis/likelihood_units.h"
 #include "analysis/model_health.h"
 #include "commands.h"
 #include "option_checks.h"
@@ -23,6 +30,7 @@
 #include "models/registry.h"
 #include "data/dataset_registry.h"
 #include "train/checkpoint.h"
+#include "train/preset.h"
 #include "train/run_folder.h"
 
 namespace {
@@ -34,6 +42,7 @@ struct EvalArgs {
   int64_t limit = 0;
   int64_t batch_size = 256;
   int64_t seed = 0;
+  std::string dequantize = "auto";
   std::string device;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
@@ -65,6 +74,9 @@ void run_eval(const EvalArgs& args) {
   options.limit = args.limit;
   options.batch_size = args.batch_size;
   options.seed = args.seed;
+  const bool dequantize_setting =
+      args.dequantize == "auto" ? vaelab::dequantize_setting_of_saved_preset(meta.preset) : args.dequantize == "on";
+  options.dequantize = vaelab::dequantization_applies(dequantize_setting, meta.spec, data);
   auto progress = [tty](int64_t done, int64_t total) {
     if (tty) std::fprintf(stderr, "\r\x1b[Kevaluating %lld/%lld", static_cast<long long>(done), static_cast<long long>(total));
     return true;
@@ -79,6 +91,7 @@ void run_eval(const EvalArgs& args) {
   out["variant"] = meta.spec.variant;
   out["epoch"] = meta.epoch;
   out["step"] = meta.step;
+  out.update(vaelab::likelihood_units(evaluation, meta.spec, data).to_json());
   // Further modules append their keys here (out.update(...)); see the README's "eval JSON keys".
   out.update(vaelab::indicators_json(*model, data, vaelab::IndicatorOptions{0.8, 0.5, args.batch_size, args.limit}));
   vaelab::HealthOptions health_options;
@@ -106,7 +119,12 @@ void register_eval_command(CLI::App& app) {
   cmd->add_option("--batch-size", args->batch_size, "inputs per forward pass")
       ->capture_default_str()
       ->check(vaelab::cli::integer_at_least(1));
-  cmd->add_option("--seed", args->seed, "seed for the posterior samples")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "seed for the posterior samples and the dequantisation noise")
+      ->capture_default_str();
+  cmd->add_option("--dequantize", args->dequantize,
+                  "dequantise 8-bit images for a continuous likelihood: auto (as the run trained) | on | off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   cmd->add_option("--device", args->device, "auto | cpu | cuda (default: the preset's)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cmd->add_option("--threads", args->threads, "CPU threads for torch (default: hardware threads)")

@@ -19,6 +19,8 @@ App::App(CommandLine command_line) : cl_(std::move(command_line)) {
   tasks_ = std::make_unique<MainThreadTasks>([this](std::function<void()> fn) { queue_.post(std::move(fn)); },
                                              [this](const std::string& e) { toast(ToastKind::Error, e); });
   views_ = make_views();
+  for (auto& v : views_)
+    if (auto* shows = dynamic_cast<ShowsModelHealth*>(v.get())) shows->show_model_health(&health_);
   plot_demo_ = std::make_unique<PlotDemo>();
 }
 

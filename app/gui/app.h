@@ -5,12 +5,15 @@
 //   app.cpp             construction, teardown, run() and the interactive loop
 //   app_window.cpp      the window, ImGui set-up, UI scale, imgui.ini settings
 //   app_runs.cpp        opening, saving and closing runs; dropped files
-//   app_frame.cpp       one frame: shortcuts, menu bar, view tabs, export dialog, toasts
+//   app_frame.cpp       one frame: shortcuts, menu bar, view tabs, the model-health banner, export dialog,
+//                       toasts
 //   app_automation.cpp  headless runs: --screenshot with scripted drops and keys, --bench
 //
 // Frame contract (Tracy model): at the start of each frame the app drains the main-thread queue, then
 // takes the session's snapshot ONCE and hands it to the shown view. Nothing on the UI thread waits for a
 // training step: opening a run, saving and closing the old run's trainer run as tasks (MainThreadTasks).
+// The model's health is checked in the background on that snapshot (model_health_monitor.h) and shown
+// as a banner above whichever view is open (health_banner.h), and in detail in the run view.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -20,6 +23,7 @@
 #include "command_line.h"
 #include "core/main_thread_tasks.h"
 #include "main_thread_queue.h"
+#include "model_health_monitor.h"
 #include "screen_capture.h"
 #include "views/view.h"
 #include "widgets/plot_demo.h"
@@ -52,6 +56,7 @@ class App {
   void frame(ImageBytes* whole);
   void draw_main_window();
   void draw_menu_bar();
+  void draw_health_banner_row();  // above the view's content, while the model is not healthy
   void draw_export_popup();
   void draw_toasts();
   void handle_shortcuts();
@@ -73,6 +78,7 @@ class App {
   int run_interactive();
   // app_automation.cpp
   int run_screenshot();
+  void print_health_banner() const;  // after the screenshot: the health lines tests read
   // Presses one key ("space", "a".."z", "ctrl+s") through the GLFW key callback and renders two frames.
   bool inject_key(const std::string& spec, std::string& error);
   int run_bench();
@@ -83,6 +89,9 @@ class App {
   std::unique_ptr<MainThreadTasks> tasks_;  // destroyed before the views: their results then drop
   std::shared_ptr<Session> session_;
   std::shared_ptr<const TrainerSnapshot> snapshot_;
+  ModelHealthMonitor health_;  // before views_: they keep a pointer to it
+  std::string health_banner_;  // the banner drawn this frame ("" when none)
+  ScreenRect health_banner_rect_;
   std::vector<std::unique_ptr<View>> views_;
   std::unique_ptr<PlotDemo> plot_demo_;
   bool show_plot_demo_ = false;

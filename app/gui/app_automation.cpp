@@ -1,6 +1,10 @@
 // Headless automation, for tests and docs: --screenshot renders one view (after optional training steps,
 // scripted drops and keys that take the same paths as a person's input) and writes the PNG and the
 // view's own exports; --bench drags a slider while training and prints frame and decode latencies.
+// After the PNG, --screenshot prints what the model-health banner shows (tests read these lines):
+//   health: VERDICT at step N            (or "health: none" when no check has finished)
+//   health banner: TEXT                  (or "health banner: none")
+//   health banner rect: X Y W H          (screenshot pixels, top-left origin; only with a banner)
 #include "app.h"
 
 // GL loader first: epoxy must come before GLFW's GL headers.
@@ -53,7 +57,7 @@ int App::run_screenshot() {
   for (int i = 0; i < 2000 && now_seconds() < deadline; ++i) {
     frame(nullptr);
     View* v = current_view();
-    const bool busy = (v && v->busy()) || tasks_->pending() > 0 || !queue_.empty() || opening_;
+    const bool busy = (v && v->busy()) || health_.busy() || tasks_->pending() > 0 || !queue_.empty() || opening_;
     quiet = busy ? 0 : quiet + 1;
     if (i >= 4 && quiet >= 3) break;
     if (busy) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -67,6 +71,7 @@ int App::run_screenshot() {
   }
   std::printf("wrote %s (%lldx%lld)\n", cl_.screenshot.c_str(), static_cast<long long>(image.width),
               static_cast<long long>(image.height));
+  print_health_banner();
   // The view's own exports, exactly as the Ctrl+E dialog runs them.
   int rc = 0;
   for (const auto& path : cl_.exports) {
@@ -94,6 +99,22 @@ int App::run_screenshot() {
     if (errors_after > errors_before) rc = 1;
   }
   return rc;
+}
+
+void App::print_health_banner() const {
+  if (const HealthReport* r = health_.report())
+    std::printf("health: %s at step %lld\n", health_kind_id(r->health.verdict.kind).c_str(), (long long)r->step);
+  else
+    std::printf("health: none%s\n", health_.error().empty() ? "" : (" (" + health_.error() + ")").c_str());
+  if (health_banner_.empty()) {
+    std::printf("health banner: none\n");
+    return;
+  }
+  std::printf("health banner: %s\n", health_banner_.c_str());
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  const ScreenRect& r = health_banner_rect_;
+  std::printf("health banner rect: %d %d %d %d\n", (int)std::lround(r.x * scale.x), (int)std::lround(r.y * scale.y),
+              (int)std::lround(r.w * scale.x), (int)std::lround(r.h * scale.y));
 }
 
 bool App::inject_key(const std::string& spec, std::string& error) {

@@ -1,5 +1,6 @@
-// One frame of the app: input (shortcuts, drops), the menu bar with the run status, the view tabs, the
-// export dialog (Ctrl+E) and the toasts, then rendering and the screen captures asked for this frame.
+// One frame of the app: input (shortcuts, drops), the menu bar with the run status, the view tabs with
+// the model-health banner above the view's content, the export dialog (Ctrl+E) and the toasts, then
+// rendering and the screen captures asked for this frame.
 #include "app.h"
 
 // GL loader first: epoxy must come before GLFW's GL headers.
@@ -18,6 +19,7 @@
 #include <cstdio>
 #include <time.h>
 
+#include "health_banner.h"
 #include "session/session.h"
 
 namespace vaelab {
@@ -121,6 +123,18 @@ void App::draw_menu_bar() {
   ImGui::EndMenuBar();
 }
 
+void App::draw_health_banner_row() {
+  health_banner_ = session_ ? health_banner_text(health_.report()) : std::string();
+  health_banner_rect_ = {};
+  if (health_banner_.empty()) return;
+  if (draw_health_banner(health_banner_, health_banner_rect_)) {
+    const int run = view_index("run");
+    if (current_ == -2) show_plot_demo_ = false;
+    current_ = run;
+    select_request_ = run;
+  }
+}
+
 void App::draw_main_window() {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -132,6 +146,7 @@ void App::draw_main_window() {
   draw_menu_bar();
   ViewContext ctx = make_context();
   if (current_ == -2) {
+    draw_health_banner_row();
     plot_demo_->draw(ctx);
   } else if (ImGui::BeginTabBar("views")) {
     for (size_t i = 0; i < views_.size(); ++i) {
@@ -139,6 +154,7 @@ void App::draw_main_window() {
       if (ImGui::BeginTabItem(views_[i]->title(), nullptr, f)) {
         if (current_ != static_cast<int>(i)) ImGui::MarkIniSettingsDirty();
         current_ = static_cast<int>(i);
+        draw_health_banner_row();  // one place for every view
         ImGui::BeginChild("view", ImVec2(0, 0), false);
         if (!session_ && !opening_) {
           ImGui::TextWrapped("No run is open. Drop a checkpoint, run folder or preset file on the window.");
@@ -250,6 +266,7 @@ void App::frame(ImageBytes* whole) {
   handle_drops();
   // The one snapshot read of this frame (a pointer copy under the trainer's short lock).
   snapshot_ = session_ ? session_->snapshot() : nullptr;
+  health_.update(session_.get(), snapshot_, *tasks_);  // starts a check when due; never waits
   handle_shortcuts();
   draw_main_window();
   draw_export_popup();

@@ -91,6 +91,7 @@ void App::install_session(std::shared_ptr<Session> session) {
   }
   session_ = std::move(session);
   snapshot_ = session_ ? session_->snapshot() : nullptr;
+  health_.reset();
   for (auto& v : views_) v->reset();
 }
 

@@ -16,7 +16,7 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code)
   app.add_option("--set", out.overrides, "override a preset field, e.g. --set options.beta=4");
   app.add_option("--train-steps", out.train_steps, "train this many steps before showing (headless use)");
   app.add_option("--view", out.view,
-                 "view to show: run, curves, sliders, manifold, traversals, clusters, residuals, plot-demo");
+                 "view to show: run, curves, sliders, manifold, traversals, clusters, residuals, samples, interpolation, plot-demo");
   app.add_option("--screenshot", out.screenshot, "render the view, write this PNG and exit");
   app.add_option("--compare", out.compare, "overlay another run (folder, metrics.csv or checkpoint) on the curves");
   app.add_option("--export", out.exports, "with --screenshot: also export the view to FILE (.png, .svg or .csv)");

@@ -26,7 +26,8 @@ std::vector<std::pair<std::string, double>> TermMeans::means() const {
 }
 
 LossTermsMean mean_loss_terms(Model& model, const Dataset& data, const StepInfo& info, int64_t batch_size,
-                              int64_t limit, const EvaluationProgress& progress) {
+                              int64_t limit, const EvaluationProgress& progress,
+                              const Dequantization& dequantization) {
   if (batch_size < 1) throw Error(fmt::format("evaluation: batch size must be at least 1, got {}", batch_size));
   const int64_t total = limit > 0 ? std::min(limit, data.size()) : data.size();
   LossTermsMean result;
@@ -37,7 +38,7 @@ LossTermsMean mean_loss_terms(Model& model, const Dataset& data, const StepInfo&
   TermMeans sums;
   for (int64_t begin = 0; begin < total; begin += batch_size) {
     const int64_t end = std::min(total, begin + batch_size);
-    sums.add(model.loss(data.batch(begin, end, device), info).values(), end - begin);
+    sums.add(model.loss(dequantization.batch(data, begin, end, device), info).values(), end - begin);
     if (end < total && progress && !progress(end, total)) break;
   }
   result.inputs = sums.inputs();
@@ -53,6 +54,7 @@ nlohmann::json Evaluation::to_json() const {
   nlohmann::json t = nlohmann::json::object();
   for (const auto& [name, value] : terms) t[name] = value;
   j["terms"] = t;
+  j["dequantized"] = dequantized;
   if (iwae_k > 0) {
     j["iwae_nll"] = iwae_nll;
     j["iwae_k"] = iwae_k;
@@ -96,8 +98,10 @@ Evaluation evaluate_likelihood(Model& model, const Dataset& data, const Evaluati
   EvalModeGuard eval_mode(model);
   if (options.seed >= 0) torch::manual_seed(static_cast<uint64_t>(options.seed));
   const auto device = model.device();
+  const Dequantization dequantization{options.dequantize, options.seed};
 
   Evaluation result;
+  result.dequantized = options.dequantize && holds_8bit_images(data);
   // Pass 1: nelbo and the named terms. Terms are batch means; weight them by batch size so the result
   // is a mean over inputs whatever the batching.
   double nelbo_sum = 0.0;
@@ -106,7 +110,7 @@ Evaluation evaluate_likelihood(Model& model, const Dataset& data, const Evaluati
   for (int64_t begin = 0; begin < total; begin += options.batch_size) {
     const int64_t end = std::min(total, begin + options.batch_size);
     const int64_t n = end - begin;
-    Batch batch = data.batch(begin, end, device);
+    Batch batch = dequantization.batch(data, begin, end, device);
     auto nelbo = model.nelbo(batch);
     nelbo_sum += nelbo.sum().item<double>();
     term_sums.add(model.loss(batch, StepInfo{}).values(), n);
@@ -130,7 +134,7 @@ Evaluation evaluate_likelihood(Model& model, const Dataset& data, const Evaluati
   int64_t iwae_done = 0;
   for (int64_t begin = 0; begin < total; begin += iwae_batch) {
     const int64_t end = std::min(total, begin + iwae_batch);
-    Batch batch = data.batch(begin, end, device);
+    Batch batch = dequantization.batch(data, begin, end, device);
     nll_sum -= iwae_log_likelihood(model, batch, options.iwae_k, options.max_rows).sum().item<double>();
     iwae_done = end;
     if (progress && !progress(iwae_done, total)) {

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "models/prior_units.h"
 
 namespace vaelab {
 
@@ -97,6 +98,27 @@ Indicators compute_indicators(const torch::Tensor& mu_in, const torch::Tensor& l
   return out;
 }
 
+Indicators compute_indicators(const PosteriorAgainstPrior& qp, const std::vector<LatentGroup>& groups,
+                              const IndicatorOptions& options) {
+  if (!qp.prior.centre.defined() || !qp.prior.scale.defined() || !qp.prior.centre.sizes().equals(qp.posterior.mu.sizes()) ||
+      !qp.prior.scale.sizes().equals(qp.posterior.mu.sizes()))
+    throw Error("indicators: the prior's centre and scale must have the posterior means' shape");
+  torch::NoGradGuard no_grad;
+  PosteriorAgainstPrior q64;
+  q64.posterior.mu = qp.posterior.mu.detach().to(torch::kCPU, torch::kFloat64);
+  if (qp.posterior.logvar.defined()) q64.posterior.logvar = qp.posterior.logvar.detach().to(torch::kCPU, torch::kFloat64);
+  q64.prior.centre = qp.prior.centre.detach().to(torch::kCPU, torch::kFloat64);
+  q64.prior.scale = qp.prior.scale.detach().to(torch::kCPU, torch::kFloat64);
+  const Posterior u = standardise(q64);
+  Indicators out = compute_indicators(u.mu, u.logvar, options);
+  const auto mu = q64.posterior.mu;
+  const auto centred = mu - mu.mean(0, true);
+  const auto cov = centred.t().matmul(centred) / static_cast<double>(mu.size(0));
+  out.cov_mu_identity_frobenius = (cov - torch::eye(mu.size(1), cov.options())).pow(2).sum().sqrt().item<double>();
+  out.prior_units = qp.prior.describe(groups);
+  return out;
+}
+
 std::vector<int64_t> Indicators::dims_by_influence() const {
   const auto& key = deterministic ? qstar_variance : mutual_information_per_dim;
   std::vector<int64_t> order(static_cast<size_t>(latent));
@@ -130,6 +152,7 @@ nlohmann::json Indicators::to_json() const {
           {"inactive_count", inactive_count},
           {"influential_count", influential_count},
           {"cov_mu_identity_frobenius", number_or_null(cov_mu_identity_frobenius)},
+          {"prior_units", prior_units},
           {"inactive_variance_threshold", inactive_variance_threshold},
           {"influential_information_threshold", influential_information_threshold},
           {"average_kl_per_dim", numbers_or_null(average_kl_per_dim)},
@@ -164,10 +187,44 @@ Posterior collect_posteriors(Model& model, const Dataset& data, const IndicatorO
   return out;
 }
 
+PosteriorAgainstPrior collect_posteriors_against_prior(Model& model, const Dataset& data,
+                                                       const IndicatorOptions& options,
+                                                       const std::function<bool(int64_t, int64_t)>& progress) {
+  if (options.batch_size <= 0) throw Error("indicators: batch_size must be > 0");
+  int64_t total = data.size();
+  if (options.limit > 0) total = std::min(total, options.limit);
+  if (total <= 0) throw Error(fmt::format("indicators: dataset '{}' is empty", data.name));
+
+  torch::NoGradGuard no_grad;
+  const EvalModeGuard eval_mode(model);
+  const auto device = model.device();
+  std::vector<torch::Tensor> mus, logvars, centres, scales;
+  std::vector<std::string> units;
+  bool deterministic = false;
+  for (int64_t begin = 0; begin < total; begin += options.batch_size) {
+    const int64_t end = std::min(total, begin + options.batch_size);
+    const PosteriorAgainstPrior qp = model.posterior_against_prior(data.batch(begin, end, device));
+    mus.push_back(qp.posterior.mu.to(torch::kCPU, torch::kFloat32));
+    if (qp.posterior.logvar.defined()) logvars.push_back(qp.posterior.logvar.to(torch::kCPU, torch::kFloat32));
+    else deterministic = true;
+    centres.push_back(qp.prior.centre.to(torch::kCPU, torch::kFloat32));
+    scales.push_back(qp.prior.scale.to(torch::kCPU, torch::kFloat32));
+    units = qp.prior.units;
+    if (progress && !progress(end, total)) break;
+  }
+  PosteriorAgainstPrior out;
+  out.posterior.mu = torch::cat(mus, 0);
+  if (!deterministic) out.posterior.logvar = torch::cat(logvars, 0);
+  out.prior.centre = torch::cat(centres, 0);
+  out.prior.scale = torch::cat(scales, 0);
+  out.prior.units = units;
+  return out;
+}
+
 Indicators evaluate_indicators(Model& model, const Dataset& data, const IndicatorOptions& options,
                                const std::function<bool(int64_t, int64_t)>& progress) {
-  Posterior q = collect_posteriors(model, data, options, progress);
-  return compute_indicators(q.mu, q.logvar, options);
+  const PosteriorAgainstPrior qp = collect_posteriors_against_prior(model, data, options, progress);
+  return compute_indicators(qp, model.latent_groups(), options);
 }
 
 nlohmann::json indicators_json(Model& model, const Dataset& data, const IndicatorOptions& options) {

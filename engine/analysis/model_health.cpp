@@ -156,7 +156,7 @@ HealthVerdict judge_health(const HealthNumbers& n, const HealthThresholds& t) {
                                       "model encodes nothing about its input.",
                                       au, num(most), num(t.active_unit_activity))});
   }
-  if (!n.deterministic && n.variance_collapse_share > t.max_variance_collapse_share) {
+  if (!n.deterministic && n.variance_regularised && n.variance_collapse_share > t.max_variance_collapse_share) {
     v.findings.push_back({HealthKind::variance_collapse,
                           fmt::format("The posterior variance has collapsed: {} of {} latent dimensions have a "
                                       "posterior variance below {} of the prior's (share {} > {}), so the model "
@@ -214,6 +214,7 @@ nlohmann::json ModelHealth::to_json() const {
       {"collapsed_dims", n.collapsed_dims},
       {"variance_collapse_share", finite_or_null(n.variance_collapse_share)},
       {"posterior_variance_ratio", all_finite_or_null(n.posterior_variance_ratio)},
+      {"variance_regularised", n.variance_regularised},
       {"toy", n.toy},
       {"toy_points", n.toy_points},
       {"toy_distance", finite_or_null(n.toy_distance)},
@@ -290,6 +291,7 @@ ModelHealth evaluate_model_health(Model& model, const Dataset& view, const Healt
                             model.variant(), prior_variance.numel(), sums.mu.size(0)));
   }
   out.numbers = numbers_from(sums, prior_variance.flatten(), options.thresholds);
+  out.numbers.variance_regularised = model.regularises_posterior_variance();
 
   if (toy) {
     // Two disjoint random halves A, B of the evaluated inputs; G has as many points, decoded at prior samples

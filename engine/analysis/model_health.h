@@ -18,7 +18,9 @@
 //   posterior variance ratio_h = mean_i sigma_ih^2 / prior_variance_h; a dimension is collapsed when
 //                       its ratio < 1e-4 (posterior std < 1% of the prior's); variance collapse share
 //                       = collapsed / H. Not defined for deterministic encoders (WAE-MMD: logvar
-//                       undefined): share NaN (JSON null), collapsed -1, and the check is skipped.
+//                       undefined): share NaN (JSON null), collapsed -1, and the check is skipped. Also
+//                       skipped (numbers still given) for a variant whose objective puts no divergence on
+//                       the posterior variance (Model::regularises_posterior_variance(): HEBAE).
 //   toy distance      = only for vector data with features <= max_toy_features (the 1-D and 2-D toy
 //                       sets): the energy distance (Székely & Rizzo 2013, "Energy statistics: a class of
 //                       statistics based on distances", J. Stat. Plan. Inference 143)
@@ -115,6 +117,7 @@ struct HealthNumbers {
   int64_t collapsed_dims = 0;         // -1 when deterministic
   double variance_collapse_share = 0.0;  // NaN when deterministic
   std::vector<double> posterior_variance_ratio;  // per dimension; empty when deterministic
+  bool variance_regularised = true;   // Model::regularises_posterior_variance(); false: check skipped
   bool toy = false;             // the toy distance was computed
   int64_t toy_points = 0;       // m
   double toy_distance = 0.0;    // E(G, B); NaN when not a toy
@@ -151,7 +154,7 @@ struct ModelHealth {
 
   // {"verdict": id, "title", "sentence", "findings": [{"verdict", "sentence"}...], "samples", "latent", "images",
   //  "recon_r2", "input_dependence", "active_units", "code_activity": [...], "deterministic",
-  //  "collapsed_dims", "variance_collapse_share", "posterior_variance_ratio": [...], "toy",
+  //  "collapsed_dims", "variance_collapse_share", "posterior_variance_ratio": [...], "variance_regularised", "toy",
   //  "toy_points", "toy_distance", "toy_distance_floor", "thresholds": {every HealthThresholds field},
   //  "cancelled" (only when true)}; NaN -> null. The inner object of eval's "health" key.
   nlohmann::json to_json() const;

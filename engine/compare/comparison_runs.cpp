@@ -14,6 +14,7 @@
 #include "models/registry.h"
 #include "session/session.h"
 #include "train/checkpoint.h"
+#include "train/preset.h"
 #include "train/run_folder.h"
 
 namespace vaelab {
@@ -132,7 +133,8 @@ const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::strin
                         data,
                         view,
                         run_options,
-                        meta.epoch};
+                        meta.epoch,
+                        dequantize_setting_of_saved_preset(meta.preset)};
   return table.evaluate(ctx);
 }
 

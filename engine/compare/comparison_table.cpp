@@ -70,6 +70,8 @@ const nlohmann::json& ComparisonTable::evaluate(const ComparisonContext& run) {
 
 void ComparisonTable::add_row(nlohmann::json row) { rows_.push_back(std::move(row)); }
 
+void ComparisonTable::add_note(std::string note) { notes_.push_back(std::move(note)); }
+
 std::string ComparisonTable::format_cell(const nlohmann::json& value, int precision) {
   if (value.is_null()) return "-";
   if (value.is_string()) return value.get<std::string>();
@@ -108,6 +110,7 @@ std::string ComparisonTable::to_text() const {
     for (size_t i = 0; i < line.size(); ++i) out << (i ? "  " : "") << pad(line[i], widths[i], i > 0);
     out << "\n";
   }
+  for (const auto& note : notes_) out << note << "\n";
   return out.str();
 }
 
@@ -128,6 +131,7 @@ std::string ComparisonTable::to_markdown() const {
     }
     out << "\n";
   }
+  for (const auto& note : notes_) out << "\n" << note << "\n";
   return out.str();
 }
 

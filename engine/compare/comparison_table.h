@@ -45,6 +45,9 @@ struct ComparisonContext {
   const Dataset& view;  // the evaluated view (test, or train when the dataset has no test view)
   const ComparisonOptions& options;
   int64_t epochs_done = 0;
+  // The run's saved "dequantize" setting (train/preset.h: dequantize_setting_of_saved_preset): the
+  // likelihood columns dequantise where it applies (analysis/likelihood_kind.h), as the run trained.
+  bool dequantize = false;
 };
 
 using ColumnProvider = std::function<void(const ComparisonContext& run, nlohmann::json& row)>;
@@ -68,6 +71,12 @@ class ComparisonTable {
 
   const std::vector<ComparisonColumn>& columns() const { return columns_; }
   const std::vector<nlohmann::json>& rows() const { return rows_; }
+  // For passes over the whole table once every row is in (compare/likelihood_mix.h).
+  std::vector<nlohmann::json>& rows_for_update() { return rows_; }
+  // A line shown under the text and markdown tables ("warning: ..."); compare.json and compare.csv
+  // carry the same information in row keys.
+  void add_note(std::string note);
+  const std::vector<std::string>& notes() const { return notes_; }
 
   std::string to_text() const;      // aligned plain-text table for a terminal
   std::string to_markdown() const;  // GitHub table
@@ -82,6 +91,7 @@ class ComparisonTable {
   std::vector<std::pair<std::string, ColumnProvider>> providers_;
   std::vector<ComparisonColumn> columns_;
   std::vector<nlohmann::json> rows_;
+  std::vector<std::string> notes_;
 };
 
 }  // namespace vaelab

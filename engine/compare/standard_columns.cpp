@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "analysis/evaluation.h"
+#include "analysis/likelihood_kind.h"
+#include "analysis/likelihood_units.h"
 #include "analysis/model_health.h"
 #include "compare/metric_columns.h"
 #include "models/noise_vae.h"
@@ -78,10 +80,18 @@ PassOptions pass_options(const ComparisonContext& run) {
 }
 
 void likelihood_columns(const ComparisonContext& run, nlohmann::json& row) {
-  const Evaluation ev = evaluate_likelihood(run.model, run.view, pass_options<EvaluationOptions>(run));
+  auto options = pass_options<EvaluationOptions>(run);
+  options.dequantize = dequantization_applies(run.dequantize, run.spec, run.view);
+  const Evaluation ev = evaluate_likelihood(run.model, run.view, options);
+  const LikelihoodUnits units = likelihood_units(ev, run.spec, run.view);
   row["samples"] = ev.samples;
   row["test_nelbo"] = finite_or_null(ev.nelbo);
   row["evlb"] = finite_or_null(-ev.nelbo);
+  row["bits_per_dim"] = finite_or_null(units.nelbo_bits_per_dim);
+  row["likelihood_kind"] = likelihood_kind_id(units.kind);
+  row["likelihood_density"] = units.density;
+  row["dequantized"] = units.dequantized;
+  row["likelihood_scale"] = likelihood_scale_id(units.scale);
   for (const auto& [name, value] : ev.terms) row["test_" + name] = finite_or_null(value);
 }
 
@@ -141,6 +151,8 @@ ComparisonTable standard_comparison_table() {
   t.add_column({"sigma2_k", "σ_k²", 4});
   t.add_column({"pi_k", "π_k", 4});
   t.add_column({"test_nelbo", "test −ELBO", 5});
+  t.add_column({"bits_per_dim", "bits/dim", 4});
+  t.add_column({"likelihood_scale", "nll scale", 4});
   t.add_column({"recon_error", "recon SSE", 4});
   t.add_column({"evlb", "EVLB", 5});
   t.add_column({"kl_qz_pz", "KL(q(z)‖p(z))", 4});
@@ -150,6 +162,7 @@ ComparisonTable standard_comparison_table() {
   t.add_column({"recon_r2", "recon R²", 3});
   t.add_column({"active_units", "active units", 3});
   t.add_column({"health", "health", 4});
+  t.add_column({"likelihood_comparable", "same scale", 3});  // set by flag_likelihood_mix (compare/likelihood_mix.h)
   // Further column sets: one add_*_columns(t) line each, here.
   add_metric_columns(t);  // cluster accuracy, NMI, MIG, FactorVAE score (compare/metric_columns.h)
   return t;

@@ -8,7 +8,12 @@
 //   parsed KL weight, Model::kl_weight(); null when the variant has none), noise (likelihood:
 //   "bernoulli", "gaussian s2=0.01", "sse", "learned gaussian", "mog-2"), sigma2_k, pi_k (learned noise
 //   state joined by "/"; null for fixed noise), test_nelbo (mean Model::nelbo over the test view: -EVLB
-//   for noise-vae, the proposal's negative ELBO for wae-mmd), evlb (= -test_nelbo), recon_error (mean
+//   for noise-vae, the proposal's negative ELBO for wae-mmd; on dequantised data where the run's
+//   "dequantize" setting applies, analysis/likelihood_kind.h), evlb (= -test_nelbo), bits_per_dim
+//   (test_nelbo in bits per dimension on the row's likelihood_scale, analysis/likelihood_units.h),
+//   likelihood_kind ("discrete" | "continuous"), likelihood_density, dequantized, likelihood_scale
+//   ("dequantized-8bit" | "raw-8bit" | "binary" | "bernoulli-grey" | "vector"), likelihood_comparable and
+//   likelihood_warning (set once every row is in, compare/likelihood_mix.h), recon_error (mean
 //   over test inputs of sum_d (x_d - reconstruct(x)_d)^2, the posterior-mean reconstruction), kl_qz_pz
 //   (Def. 4, D~ - I~), mutual_information (I~), average_kl (D~), inactive_count (#sigma^2 > 0.8),
 //   influential_count (#I~ > 0.5), cov_mu_identity_frobenius, and model health (analysis/model_health.h):

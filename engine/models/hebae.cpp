@@ -119,6 +119,18 @@ torch::Tensor Hebae::nelbo(const Batch& batch) {
   return -log_likelihood(batch, z) + kl;
 }
 
+torch::Tensor Hebae::prior_variance() const { return running_cov_.detach().diagonal().clamp_min(1e-12).clone(); }
+
+PriorScale Hebae::prior_scale(const torch::Tensor& z, int64_t /*component*/) {
+  PriorScale p;
+  const auto centre = running_mean_.detach().to(z.device(), z.scalar_type());
+  const auto sd = prior_variance().sqrt().to(z.device(), z.scalar_type());
+  p.centre = centre.unsqueeze(0).expand_as(z).contiguous();
+  p.scale = sd.unsqueeze(0).expand_as(z).contiguous();
+  p.units = {"empirical prior of the codes (running beta, diag Sigma)"};
+  return p;
+}
+
 torch::Tensor Hebae::decode(const torch::Tensor& z, const torch::Tensor& /*y*/) {
   return spec_.likelihood.mean(decoder_output(z));
 }

@@ -14,6 +14,11 @@
 // for sample_posterior / log_posterior / nelbo (closed-form KL of that full-covariance Gaussian).
 // encode() reports its diagonal: logvar_h = log(sigma_ih^2 * Sigma_run,hh).
 //
+// Prior units (issue 14; Model::prior_scale): the empirical prior of the codes, N(running_mean,
+// running_cov) (the running estimate of the batch prior beta_hat, Sigma_hat above), per dimension: centre
+// running_mean_h, scale sqrt(running_cov_hh); prior_variance() = diag(running_cov). The views move codes
+// and the indicators measure q(z|x) in these units.
+//
 // Options, defaults from the paper:
 //   lambda            weight of the bracket (default 1)
 //   sigma             "vector": sigma_i is an H-vector (the paper's encoders output H x 2) |
@@ -63,6 +68,9 @@ class Hebae : public Model {
   torch::Tensor sample_posterior(const Posterior& q) override;
   torch::Tensor log_posterior(const torch::Tensor& z, const Posterior& q) override;
   torch::Tensor nelbo(const Batch& batch) override;
+  torch::Tensor prior_variance() const override;
+  bool regularises_posterior_variance() const override { return false; }
+  PriorScale prior_scale(const torch::Tensor& z, int64_t component = -1) override;
 
   // Encoder means and log sigma_i^2 ({B,H}; the scalar option broadcasts one value over H).
   Posterior encode_raw(const Batch& batch);

@@ -1,6 +1,7 @@
 #include "models/ladder_vae.h"
 
 #include <fmt/format.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -28,6 +29,18 @@ GaussianEstimate head(const torch::Tensor& out) {
 GaussianEstimate standard_normal_like(const torch::Tensor& t) { return {torch::zeros_like(t), torch::ones_like(t)}; }
 
 torch::Tensor sample(const GaussianEstimate& g) { return g.mu + g.var.sqrt() * torch::randn_like(g.mu); }
+
+torch::Tensor sample(const GaussianEstimate& g, const c10::optional<at::Generator>& generator) {
+  if (!generator) return sample(g);
+  const auto eps = torch::randn(g.mu.sizes(), *generator, torch::TensorOptions().dtype(g.mu.scalar_type()));
+  return g.mu + g.var.sqrt() * eps.to(g.mu.device());
+}
+
+// Seeds of the generators the Ladder's own draws use (views and indicators must not consume torch's
+// global stream, which a seeded training run depends on).
+constexpr uint64_t kPriorVarianceSeed = 0x1add3f;
+constexpr uint64_t kIndicatorSeed = 0x1add3e;
+constexpr int64_t kPriorVarianceDraws = 4096;
 
 torch::Tensor log_density(const torch::Tensor& z, const GaussianEstimate& g) {
   return log_normal_diag(z, g.mu, g.var.log());
@@ -129,7 +142,7 @@ GaussianEstimate LadderVae::top_down(int64_t l, const torch::Tensor& z_above) {
   return head(top_down_[l]->forward(z_above));
 }
 
-LadderVae::Pass LadderVae::run(const torch::Tensor& x, bool draw) {
+LadderVae::Pass LadderVae::run(const torch::Tensor& x, bool draw, const c10::optional<at::Generator>& generator) {
   const auto n = static_cast<int64_t>(options_.sizes.size());
   std::vector<GaussianEstimate> data(n);
   torch::Tensor d = x;
@@ -142,11 +155,11 @@ LadderVae::Pass LadderVae::run(const torch::Tensor& x, bool draw) {
   p.prior.resize(n);
   p.z.resize(n);
   p.posterior[n - 1] = data[n - 1];
-  p.z[n - 1] = draw ? sample(data[n - 1]) : data[n - 1].mu;
+  p.z[n - 1] = draw ? sample(data[n - 1], generator) : data[n - 1].mu;
   for (int64_t l = n - 2; l >= 0; --l) {
     p.prior[l] = top_down(l, p.z[l + 1]);
     p.posterior[l] = merge_by_precision(data[l], p.prior[l]);
-    p.z[l] = draw ? sample(p.posterior[l]) : p.posterior[l].mu;
+    p.z[l] = draw ? sample(p.posterior[l], generator) : p.posterior[l].mu;
   }
   return p;
 }
@@ -187,6 +200,70 @@ torch::Tensor LadderVae::log_prior(const torch::Tensor& z) {
   auto lp = log_standard_normal(layers[n - 1]);
   for (int64_t l = n - 2; l >= 0; --l) lp = lp + log_density(layers[l], top_down(l, layers[l + 1]));
   return lp;
+}
+
+PriorScale LadderVae::prior_scale(const torch::Tensor& z, int64_t /*component*/) {
+  const auto layers = split(z);
+  const auto n = static_cast<int64_t>(layers.size());
+  std::vector<torch::Tensor> centre(n), scale(n);
+  PriorScale out;
+  centre[n - 1] = torch::zeros_like(layers[n - 1]);
+  scale[n - 1] = torch::ones_like(layers[n - 1]);
+  for (int64_t l = n - 2; l >= 0; --l) {
+    const GaussianEstimate g = top_down(l, layers[l + 1]);
+    centre[l] = g.mu;
+    scale[l] = g.var.sqrt();
+  }
+  for (int64_t l = 0; l < n; ++l)
+    out.units.push_back(l + 1 < n ? fmt::format("p(z{}|z{}) at the current code", l + 1, l + 2) : std::string("N(0,1)"));
+  out.centre = torch::cat(centre, 1);
+  out.scale = torch::cat(scale, 1);
+  return out;
+}
+
+torch::Tensor LadderVae::from_prior_units(const torch::Tensor& u, int64_t /*component*/) {
+  const auto units = split(u);
+  const auto n = static_cast<int64_t>(units.size());
+  std::vector<torch::Tensor> z(n);
+  z[n - 1] = units[n - 1];
+  for (int64_t l = n - 2; l >= 0; --l) {
+    const GaussianEstimate g = top_down(l, z[l + 1]);
+    z[l] = g.mu + g.var.sqrt() * units[l];
+  }
+  return torch::cat(z, 1);
+}
+
+torch::Tensor LadderVae::prior_variance() const {
+  torch::NoGradGuard no_grad;
+  auto& self = const_cast<LadderVae&>(*this);  // forward() is not const; nothing is changed
+  const auto layers = static_cast<int64_t>(options_.sizes.size());
+  const torch::Tensor w = decoder_->parameters().front();
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(kPriorVarianceSeed);
+  std::vector<torch::Tensor> z(layers);
+  z[layers - 1] = torch::randn({kPriorVarianceDraws, options_.sizes[layers - 1]}, generator).to(w.device(), w.dtype());
+  for (int64_t l = layers - 2; l >= 0; --l) z[l] = sample(self.top_down(l, z[l + 1]), generator);
+  return torch::cat(z, 1).var(0, /*unbiased=*/false).clamp_min(1e-12);
+}
+
+PosteriorAgainstPrior LadderVae::posterior_against_prior(const Batch& batch) {
+  const Pass p = run(batch.x, /*sample=*/true, at::make_generator<at::CPUGeneratorImpl>(kIndicatorSeed));
+  const auto n = static_cast<int64_t>(p.z.size());
+  std::vector<torch::Tensor> mu, logvar, centre, scale;
+  for (int64_t l = 0; l < n; ++l) {
+    mu.push_back(p.posterior[l].mu);
+    logvar.push_back(p.posterior[l].var.log());
+    const GaussianEstimate prior = l + 1 < n ? p.prior[l] : standard_normal_like(p.z[l]);
+    centre.push_back(prior.mu);
+    scale.push_back(prior.var.sqrt());
+  }
+  PosteriorAgainstPrior out;
+  out.posterior = {torch::cat(mu, 1), torch::cat(logvar, 1)};
+  out.prior.centre = torch::cat(centre, 1);
+  out.prior.scale = torch::cat(scale, 1);
+  for (int64_t l = 0; l < n; ++l)
+    out.prior.units.push_back(l + 1 < n ? fmt::format("p(z{}|z{}) at the sampled z{}", l + 1, l + 2, l + 2)
+                                        : std::string("N(0,1)"));
+  return out;
 }
 
 torch::Tensor LadderVae::log_importance_weight(const Batch& batch) {

@@ -25,6 +25,14 @@
 //   the layers below m are replaced by the top-down prior means computed from them, then the decoder maps
 //   z_1 to x. With m = 1 this is exactly the generative mean of p(x | z_1) (upper layers are ignored);
 //   with m = L a traversal of the top layer shows its effect through the whole hierarchy.
+// Prior units (issue 14; Model::prior_scale): layer l < L is measured in p(z_l | z_{l+1}) at the code's own
+// z_{l+1} (centre mu_p,l, scale sigma_p,l from the top-down network), the top layer in N(0, 1);
+// from_prior_units() maps standardised coordinates back top-down (z_l = mu_p,l(z_{l+1}) + sigma_p,l u_l),
+// so moving an upper layer in the views carries the layers below along and reaches the decoder whatever
+// decode_from is. prior_variance() is each dimension's marginal variance under ancestral sampling (4096
+// draws from a fixed-seed generator of its own). posterior_against_prior() samples the chain once (own
+// fixed-seed generator) and pairs each layer's q(z_l | z_{l+1}, x) with p(z_l | z_{l+1}) at that sample:
+// the indicators' D~ of layer l is then the per-input KL its loss term kl_l estimates.
 // Options: {"sizes": [H, H/2] (bottom to top; default: `layers` sizes starting at the preset's latent,
 //   halving, at least 1), "layers": 2, "deterministic": [256, 128] (width of d_l), "top_down_hidden": 128,
 //   "beta": 1.0, "warmup_steps": 0, "decode_from": 1}.
@@ -75,6 +83,10 @@ class LadderVae : public Model {
   torch::Tensor log_prior(const torch::Tensor& z) override;
   torch::Tensor log_importance_weight(const Batch& batch) override;
   torch::Tensor nelbo(const Batch& batch) override;
+  torch::Tensor prior_variance() const override;
+  PriorScale prior_scale(const torch::Tensor& z, int64_t component = -1) override;
+  torch::Tensor from_prior_units(const torch::Tensor& u, int64_t component = -1) override;
+  PosteriorAgainstPrior posterior_against_prior(const Batch& batch) override;
 
   int64_t layers() const { return static_cast<int64_t>(options_.sizes.size()); }
   const LadderVaeOptions& options() const { return options_; }
@@ -85,7 +97,8 @@ class LadderVae : public Model {
     std::vector<GaussianEstimate> prior;      // p(z_l | z_{l+1}) per layer
     std::vector<torch::Tensor> z;             // sampled (or mean) code per layer
   };
-  Pass run(const torch::Tensor& x, bool sample);
+  // With `generator` defined the noise comes from it (drawn on the CPU), else from torch's global stream.
+  Pass run(const torch::Tensor& x, bool sample, const c10::optional<at::Generator>& generator = c10::nullopt);
   // p(z_l | z_{l+1}) from the top-down network of layer l (0-based, l < L-1).
   GaussianEstimate top_down(int64_t l, const torch::Tensor& z_above);
 

@@ -18,6 +18,41 @@ std::vector<std::pair<std::string, double>> LossTerms::values() const {
   return out;
 }
 
+std::string PriorScale::describe(const std::vector<LatentGroup>& groups) const {
+  if (units.size() == 1) return units.front();
+  std::string out;
+  for (size_t g = 0; g < units.size(); ++g) {
+    if (!out.empty()) out += "; ";
+    out += (g < groups.size() ? groups[g].name + ": " : std::string()) + units[g];
+  }
+  return out;
+}
+
+PriorScale Model::prior_scale(const torch::Tensor& z, int64_t /*component*/) {
+  PriorScale p;
+  p.centre = torch::zeros_like(z);
+  p.scale = torch::ones_like(z);
+  p.units.assign(latent_groups().size(), "N(0,1)");
+  return p;
+}
+
+torch::Tensor Model::to_prior_units(const torch::Tensor& z, int64_t component) {
+  const PriorScale p = prior_scale(z, component);
+  return (z - p.centre) / p.scale;
+}
+
+torch::Tensor Model::from_prior_units(const torch::Tensor& u, int64_t component) {
+  const PriorScale p = prior_scale(u, component);  // centre and scale do not depend on the code here
+  return p.centre + p.scale * u;
+}
+
+PosteriorAgainstPrior Model::posterior_against_prior(const Batch& batch) {
+  PosteriorAgainstPrior out;
+  out.posterior = encode(batch);
+  out.prior = prior_scale(out.posterior.mu);
+  return out;
+}
+
 torch::Device Model::device() const {
   for (const auto& p : parameters()) return p.device();
   for (const auto& b : buffers()) return b.device();

@@ -42,6 +42,26 @@ struct LatentGroup {
   int64_t size = 0;
 };
 
+// The prior each latent dimension is measured in, at given codes (issue 14; spec §6, §9): per code and
+// dimension a centre and a standard deviation, plus one line per latent group naming the units. Views
+// set slider, traversal and manifold ranges in these units and the indicators measure every group
+// against it. Hierarchical priors (Ladder) give the conditional p(z_l | z_{l+1}) at the code's own upper
+// layer, so the centre and scale of a dimension depend on the rest of the code.
+struct PriorScale {
+  torch::Tensor centre;  // {B, H}
+  torch::Tensor scale;   // {B, H}, > 0: the standard deviation
+  std::vector<std::string> units;  // one per latent_groups() entry, e.g. "N(0,1)", "p(z1|z2) at the current code"
+
+  // "z1: p(z1|z2) at the current code; z2: N(0,1)" (only the line when there is one group).
+  std::string describe(const std::vector<LatentGroup>& groups) const;
+};
+
+// A posterior and, per input and dimension, the prior it is measured against (the indicators' D~, I~).
+struct PosteriorAgainstPrior {
+  Posterior posterior;
+  PriorScale prior;
+};
+
 struct LossTerms {
   torch::Tensor total;  // scalar, requires grad during training
   std::vector<std::pair<std::string, torch::Tensor>> terms;  // named scalars (reported, detached ok)
@@ -89,7 +109,31 @@ class Model : public torch::nn::Module {
   // Variance of the prior p(z) per latent dimension, {latent_dim()}, positive, any device: the unit in
   // which model health measures active units and posterior-variance collapse (analysis/model_health.h).
   // Default: ones, the N(0, I) prior; hierarchical, mixture and empirical priors override it.
+  // Overrides keep it the marginal variance of the prior in prior_scale()'s units (Ladder: of z_l under
+  // ancestral sampling; VaDE: of the mixture; HEBAE: diag of the empirical prior's covariance).
   virtual torch::Tensor prior_variance() const { return torch::ones({latent_dim()}); }
+  // Whether the objective puts a divergence on the posterior variance. False for HEBAE, whose sigma_i
+  // enters no KL term by design (spec §4): its posteriors shrink to points and its prior is fitted to
+  // the codes, so model health does not call that variance collapse.
+  virtual bool regularises_posterior_variance() const { return true; }
+  // The prior of every dimension at codes z {B, H} (model's device): centre and standard deviation, see
+  // PriorScale. component >= 0 picks one component of a mixture prior (VaDE's cluster k, k <
+  // prior_components()); -1 the prior itself. Default: N(0, I), units "N(0,1)".
+  virtual PriorScale prior_scale(const torch::Tensor& z, int64_t component = -1);
+  // Components a view may pick in prior_scale() (VaDE: K); 0 when the prior is not a mixture.
+  virtual int64_t prior_components() const { return 0; }
+  // Standardised coordinates: u = (z - centre(z)) / scale(z) with prior_scale() at z itself, and the
+  // inverse. For priors whose centre and scale do not depend on the code the inverse is centre + scale u
+  // (the default); hierarchical priors (Ladder) invert top-down, each layer from the layer above it
+  // already mapped back. Moving u_h and mapping back moves z_h in units of its prior's standard deviation
+  // and carries every layer below along in its own prior (prior_units.h).
+  torch::Tensor to_prior_units(const torch::Tensor& z, int64_t component = -1);
+  virtual torch::Tensor from_prior_units(const torch::Tensor& u, int64_t component = -1);
+  // The posterior of a batch and the prior each of its dimensions is measured against: default encode()
+  // and prior_scale(mu). Ladder: one pass with z_{l+1} sampled (from a fixed-seed generator of its own,
+  // never torch's global stream), q(z_l | z_{l+1}, x) and p(z_l | z_{l+1}) at that sample, so the KL
+  // of layer l is the one its loss term kl_l estimates.
+  virtual PosteriorAgainstPrior posterior_against_prior(const Batch& batch);
   virtual torch::Tensor sample_posterior(const Posterior& q);  // reparameterised: mu + sigma*eps
   virtual torch::Tensor log_prior(const torch::Tensor& z);     // {B}
   virtual torch::Tensor log_posterior(const torch::Tensor& z, const Posterior& q);  // {B}

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/json_fields.h"
@@ -25,7 +26,7 @@ NoiseVaeOptions NoiseVaeOptions::from_json(const nlohmann::json& j) {
   namespace jf = json_fields;
   jf::require_object(j, "options");
   jf::only_keys(j, "options", {"noise", "components", "beta", "sigma2_update", "sigma2_init", "min_sigma2",
-                               "decoder_output"});
+                               "decoder_output", "noise_warmup_steps", "max_sigma2"});
   NoiseVaeOptions o;
   o.noise = jf::choice(j, "options", "noise", o.noise, {"gaussian", "mog"});
   o.components = jf::integer(j, "options", "components", o.components);
@@ -41,6 +42,15 @@ NoiseVaeOptions NoiseVaeOptions::from_json(const nlohmann::json& j) {
   o.min_sigma2 = jf::number(j, "options", "min_sigma2", o.min_sigma2);
   if (!(o.min_sigma2 > 0)) throw Error("preset key \"options.min_sigma2\": must be > 0");
   o.decoder_output = jf::choice(j, "options", "decoder_output", o.decoder_output, {"sigmoid", "identity"});
+  if (j.contains("max_sigma2")) {
+    o.max_sigma2 = jf::number(j, "options", "max_sigma2", o.max_sigma2);
+    if (!(o.max_sigma2 >= o.min_sigma2)) throw Error("preset key \"options.max_sigma2\": must be >= min_sigma2");
+  }
+  o.noise_warmup_steps = jf::integer(j, "options", "noise_warmup_steps", o.noise_warmup_steps);
+  if (o.noise_warmup_steps < 0) throw Error("preset key \"options.noise_warmup_steps\": must be >= 0");
+  if (o.noise != "mog" && o.noise_warmup_steps > 0) {
+    throw Error("preset key \"options.noise_warmup_steps\": is for noise \"mog\"");
+  }
   return o;
 }
 
@@ -49,7 +59,7 @@ torch::Tensor mixture_log_density(const torch::Tensor& r, const torch::Tensor& p
 }
 
 NoiseEmStep noise_em_step(const torch::Tensor& r_in, const torch::Tensor& pi, const torch::Tensor& sigma2,
-                          double min_sigma2) {
+                          double min_sigma2, double max_sigma2) {
   torch::NoGradGuard no_grad;
   auto r = r_in.detach();
   NoiseEmStep out;
@@ -63,7 +73,7 @@ NoiseEmStep noise_em_step(const torch::Tensor& r_in, const torch::Tensor& pi, co
   // A component with no mass keeps its variance (0/0 otherwise).
   auto weighted = (gamma_flat * r2_flat).sum(0);
   auto var = torch::where(n_k > 1e-12, weighted / n_k.clamp_min(1e-12), sigma2);
-  out.sigma2 = var.clamp_min(min_sigma2);
+  out.sigma2 = var.clamp(min_sigma2, max_sigma2);
   return out;
 }
 
@@ -111,7 +121,26 @@ torch::Tensor NoiseVae::membership(const Batch& batch) {
   return component_log_joint(r, pi_, sigma2_for_loss()).argmax(-1);
 }
 
-LossTerms NoiseVae::loss(const Batch& batch, const StepInfo& /*info*/) {
+NoiseEmStep noise_quantile_split(const torch::Tensor& r_in, int64_t k, double min_sigma2, double max_sigma2) {
+  torch::NoGradGuard no_grad;
+  auto r2 = r_in.detach().reshape({-1}).pow(2).to(torch::kFloat64);
+  auto sorted = std::get<0>(r2.sort());
+  const int64_t n = sorted.size(0);
+  NoiseEmStep out;
+  out.pi = torch::empty({k}, torch::kFloat64);
+  out.sigma2 = torch::empty({k}, torch::kFloat64);
+  for (int64_t i = 0; i < k; ++i) {
+    const int64_t lo = n * i / k;
+    const int64_t hi = std::max(lo + 1, n * (i + 1) / k);
+    out.sigma2[i] = sorted.slice(0, lo, hi).mean().clamp(min_sigma2, max_sigma2);
+    out.pi[i] = static_cast<double>(hi - lo) / static_cast<double>(n);
+  }
+  out.pi = (out.pi / out.pi.sum()).to(r_in.scalar_type()).to(r_in.device());
+  out.sigma2 = out.sigma2.to(r_in.scalar_type()).to(r_in.device());
+  return out;
+}
+
+LossTerms NoiseVae::loss(const Batch& batch, const StepInfo& info) {
   Posterior q = encode(batch);
   auto z = sample_posterior(q);
   auto r = batch.x - mean_of(z);
@@ -120,7 +149,24 @@ LossTerms NoiseVae::loss(const Batch& batch, const StepInfo& /*info*/) {
   const double d = static_cast<double>(batch.x[0].numel());
 
   torch::Tensor network;  // per-sample noise part of the network-step loss
-  if (!mog) {
+  const bool warming_up = mog && is_training() && info.step < options_.noise_warmup_steps;
+  if (warming_up) {
+    // One Gaussian with the closed-form variance, held by every component (a mixture of equal Gaussians
+    // is that Gaussian); on the last warm-up step the components are split by residual quantile.
+    const auto s2 = r.detach().pow(2).mean().clamp_min(options_.min_sigma2);
+    {
+      torch::NoGradGuard no_grad;
+      if (info.step + 1 == options_.noise_warmup_steps) {
+        NoiseEmStep split = noise_quantile_split(r, options_.components, options_.min_sigma2, options_.max_sigma2);
+        pi_.copy_(split.pi);
+        sigma2_.copy_(split.sigma2);
+      } else {
+        pi_.fill_(1.0 / static_cast<double>(options_.components));
+        sigma2_.copy_(s2.expand_as(sigma2_));
+      }
+    }
+    network = (r.pow(2).flatten(1).sum(1) / (2.0 * s2) + 0.5 * d * (kLog2Pi + s2.log())).mean();
+  } else if (!mog) {
     if (is_training() && !log_sigma_.defined()) {
       torch::NoGradGuard no_grad;
       sigma2_.fill_(r.detach().pow(2).mean().clamp_min(options_.min_sigma2));
@@ -128,7 +174,7 @@ LossTerms NoiseVae::loss(const Batch& batch, const StepInfo& /*info*/) {
     auto s2 = sigma2_for_loss();  // {1}
     network = (r.pow(2).flatten(1).sum(1) / (2.0 * s2) + 0.5 * d * (kLog2Pi + s2.log())).mean();
   } else {
-    NoiseEmStep em = noise_em_step(r, pi_, sigma2_, options_.min_sigma2);
+    NoiseEmStep em = noise_em_step(r, pi_, sigma2_, options_.min_sigma2, options_.max_sigma2);
     if (is_training()) {
       torch::NoGradGuard no_grad;
       pi_.copy_(em.pi);

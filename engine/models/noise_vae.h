@@ -26,10 +26,18 @@
 // sigma2_update closed_form|gradient (gaussian, default closed_form), sigma2_init (default 0.1; mog
 // component k starts at sigma2_init * 0.1^k, pi uniform), min_sigma2 (default 1e-4),
 // decoder_output sigmoid|identity (G(z) = sigmoid(decoder) keeps the mean in the data range; default
-// sigmoid).
+// sigmoid), max_sigma2 (mog; default none): the upper clip matching the paper's lower one; see the
+// presets' notes in docs/presets.md for why the CPU presets set it, noise_warmup_steps (mog; default 0): for the first N training steps the noise is one Gaussian
+// with the closed-form variance (every component holds it, pi uniform), so the decoder learns the strokes
+// before EM may explain them away; on step N-1 the components are initialised by splitting that step's
+// squared residuals at their K-quantiles (sigma2_k = mean r^2 of quantile group k, pi_k = 1/K), the usual
+// data-driven start for EM, and EM runs from step N on. Without it, EM from the fixed initial variances on
+// MNIST let one broad component (sigma2 ~0.5) absorb every stroke while the decoder output the
+// background (R^2 -0.76, issue 14).
 #include <nlohmann/json.hpp>
 #include <torch/nn/modules/container/sequential.h>
 
+#include <limits>
 #include <string>
 
 #include "models/model.h"
@@ -44,7 +52,9 @@ struct NoiseVaeOptions {
   std::string sigma2_update = "closed_form";
   double sigma2_init = 0.1;
   double min_sigma2 = 1e-4;
+  double max_sigma2 = std::numeric_limits<double>::infinity();
   std::string decoder_output = "sigmoid";
+  int64_t noise_warmup_steps = 0;
 
   static NoiseVaeOptions from_json(const nlohmann::json& j);
   // Number of noise components the model holds (1 for gaussian).
@@ -60,8 +70,14 @@ struct NoiseEmStep {
   torch::Tensor sigma2;  // {K} after the M-step, >= min_sigma2
 };
 // One EM iteration of the zero-mean mixture on residuals r (any shape) from (pi, sigma2). No autograd.
+// Variances are clipped to [min_sigma2, max_sigma2].
 NoiseEmStep noise_em_step(const torch::Tensor& r, const torch::Tensor& pi, const torch::Tensor& sigma2,
-                          double min_sigma2);
+                          double min_sigma2, double max_sigma2 = std::numeric_limits<double>::infinity());
+
+// The warm-up's split: squared residuals of r sorted and cut into k equal groups; sigma2_k = the group's
+// mean (>= min_sigma2), pi_k = its share (1/k up to rounding). gamma is left undefined. No autograd.
+NoiseEmStep noise_quantile_split(const torch::Tensor& r, int64_t k, double min_sigma2,
+                                 double max_sigma2 = std::numeric_limits<double>::infinity());
 
 class NoiseVae : public Model {
  public:

@@ -8,6 +8,7 @@
 #include "core/json_fields.h"
 #include "core/error.h"
 #include "models/divergence.h"
+#include "models/kl_warmup.h"
 
 namespace vaelab {
 
@@ -29,7 +30,7 @@ torch::nn::AnyModule activation_module(const std::string& name) {
 PhVaeOptions PhVaeOptions::from_json(const nlohmann::json& j) {
   namespace jf = json_fields;
   jf::require_object(j, "options");
-  jf::only_keys(j, "options", {"orders", "encoder_sharing", "amplitude", "recon", "beta"});
+  jf::only_keys(j, "options", {"orders", "encoder_sharing", "amplitude", "recon", "beta", "warmup_steps"});
   PhVaeOptions o;
   o.orders = jf::integer(j, "options", "orders", o.orders);
   if (o.orders < 1 || o.orders > 5) throw Error("preset key \"options.orders\": must be 1..5");
@@ -39,6 +40,8 @@ PhVaeOptions PhVaeOptions::from_json(const nlohmann::json& j) {
   o.recon = jf::choice(j, "options", "recon", o.recon, {"sse", "likelihood"});
   o.beta = jf::number(j, "options", "beta", o.beta);
   if (!(o.beta >= 0)) throw Error("preset key \"options.beta\": must be >= 0");
+  o.warmup_steps = jf::integer(j, "options", "warmup_steps", o.warmup_steps);
+  if (o.warmup_steps < 0) throw Error("preset key \"options.warmup_steps\": must be >= 0");
   return o;
 }
 
@@ -105,7 +108,7 @@ torch::Tensor PhVae::log_likelihood(const Batch& batch, const torch::Tensor& z) 
   return -nll;
 }
 
-LossTerms PhVae::loss(const Batch& batch, const StepInfo& /*info*/) {
+LossTerms PhVae::loss(const Batch& batch, const StepInfo& info) {
   OrderPosteriors q = orders(batch);
   // z = mu + A sigma eps  (encode()'s posterior, drawn by the default reparameterisation).
   Posterior sampled = q.combined;
@@ -116,7 +119,8 @@ LossTerms PhVae::loss(const Batch& batch, const StepInfo& /*info*/) {
   for (const auto& p : q.orders) kls.push_back(kl_standard_normal(p.mu, p.logvar).mean());
   torch::Tensor kl = torch::stack(kls).mean();
   LossTerms out;
-  out.total = recon + options_.beta * kl;
+  const double warmup = is_training() ? kl_warmup_factor(info.step, options_.warmup_steps) : 1.0;
+  out.total = recon + options_.beta * warmup * kl;
   out.add("recon", recon.detach());
   for (size_t s = 0; s < kls.size(); ++s) out.add(fmt::format("kl_{}", s + 1), kls[s].detach());
   out.add("kl", kl.detach());

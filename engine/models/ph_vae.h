@@ -21,6 +21,10 @@
 //                   mse_loss(reduction='sum'); as a likelihood it is N(x_hat, 1/2), so log_likelihood adds
 //                   the constant D/2 log pi) | "likelihood": the preset's likelihood. Default sse.
 //   beta            weight of the polynomial divergence (default 1, the paper)
+//   warmup_steps    KL warm-up (models/kl_warmup.h), training only; default 0 (the paper uses none). With
+//                   the summed squared error on MNIST and no warm-up, the MLP model of ph-vae-mnist sits on
+//                   the mean-image plateau and every KL goes to ~1e-4 nats (posterior collapse, issue 14);
+//                   the same happens with S = 1, so it is the SSE likelihood's plateau, not the orders.
 #include <nlohmann/json.hpp>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/linear.h>
@@ -39,6 +43,7 @@ struct PhVaeOptions {
   double amplitude = 1.0;
   std::string recon = "sse";
   double beta = 1.0;
+  int64_t warmup_steps = 0;
 
   // Validates every key; errors name "options.<key>".
   static PhVaeOptions from_json(const nlohmann::json& j);

@@ -95,6 +95,35 @@ torch::Tensor Vade::responsibilities(const torch::Tensor& z) { return torch::sof
 
 torch::Tensor Vade::log_prior(const torch::Tensor& z) { return torch::logsumexp(log_joint_clusters(z), 1); }
 
+torch::Tensor Vade::prior_variance() const {
+  torch::NoGradGuard no_grad;
+  const auto pi = torch::softmax(pi_logits_.detach(), 0).unsqueeze(1);  // {K, 1}
+  const auto mu = mu_c_.detach(), var = logvar_c_.detach().exp();
+  const auto mean = (pi * mu).sum(0);
+  return ((pi * (var + mu.pow(2))).sum(0) - mean.pow(2)).clamp_min(1e-12);
+}
+
+PriorScale Vade::prior_scale(const torch::Tensor& z, int64_t component) {
+  torch::NoGradGuard no_grad;
+  if (component >= options_.clusters)
+    throw Error(fmt::format("vade: cluster {} does not exist (the prior has {})", component, options_.clusters));
+  PriorScale p;
+  torch::Tensor centre, sd;
+  if (component >= 0) {
+    centre = mu_c_.detach()[component];
+    sd = (0.5 * logvar_c_.detach()[component]).exp();
+    p.units = {fmt::format("cluster {} of the VaDE mixture", component)};
+  } else {
+    const auto pi = torch::softmax(pi_logits_.detach(), 0).unsqueeze(1);
+    centre = (pi * mu_c_.detach()).sum(0);
+    sd = prior_variance().sqrt();
+    p.units = {"VaDE mixture (its mean and sd per dimension)"};
+  }
+  p.centre = centre.to(z.device(), z.scalar_type()).unsqueeze(0).expand_as(z).contiguous();
+  p.scale = sd.to(z.device(), z.scalar_type()).unsqueeze(0).expand_as(z).contiguous();
+  return p;
+}
+
 torch::Tensor Vade::sample_prior(int64_t n, const torch::Tensor& /*y*/) {
   const auto c = torch::multinomial(mixture_weights().detach(), n, /*replacement=*/true);
   const auto mu = mu_c_.detach().index_select(0, c);

@@ -33,6 +33,10 @@
 // Probabilistic interface: log_prior(z) = log sum_c pi_c N(z; mu_c, sigma_c^2) (c marginalised exactly,
 // so IWAE-k through the default log_importance_weight is right); sample_prior draws c then z;
 // nelbo() = recon + prior_kl at one z sample.
+// Prior units (issue 14; Model::prior_scale): the mixture's per-dimension moments, centre m_h = sum_c pi_c
+// mu_ch and variance sum_c pi_c (sigma_ch^2 + mu_ch^2) - m_h^2 (what prior_variance() returns too), or with
+// component = k (prior_components() = K) cluster k's Gaussian N(mu_k, sigma_k^2). The indicators measure
+// q(z|x) against the mixture's moments (the mixture itself has no closed-form KL).
 // Options: {"clusters": 10, "pretrain_epochs": 10, "init_samples": 10000, "init_seed": 0,
 //           "pretrain": "ae" | "dae" | "vae", "pretrain_noise": 0.2, "init": "kmeans" | "tsne",
 //           "init_em_iterations": 100, "init_perplexity": 30, "init_maps": 1, "init_refine_steps": 0}
@@ -98,6 +102,9 @@ class Vade : public Model {
   torch::Tensor sample_prior(int64_t n, const torch::Tensor& y = {}) override;
   torch::Tensor log_prior(const torch::Tensor& z) override;
   torch::Tensor nelbo(const Batch& batch) override;
+  torch::Tensor prior_variance() const override;
+  PriorScale prior_scale(const torch::Tensor& z, int64_t component = -1) override;
+  int64_t prior_components() const override { return options_.clusters; }
 
   // --- VaDE specifics ---
   int64_t clusters() const { return options_.clusters; }

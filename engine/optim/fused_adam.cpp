@@ -1,9 +1,10 @@
 #include "optim/fused_adam.h"
 
 #include <ATen/Parallel.h>
-#include <c10/util/string_utils.h>
 
 #include <cmath>
+#include <sstream>
+#include <string>
 
 namespace vaelab {
 
@@ -79,7 +80,7 @@ void step_all(Groups& groups, Map& state, bool decoupled) {
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
       TORCH_CHECK(!p.grad().is_sparse(), "Adam does not support sparse gradients");
-      const std::string key = c10::guts::to_string(p.unsafeGetTensorImpl());
+      const OptimizerStateKey key = optimizer_state_key(p);
       auto it = state.find(key);
       if (it == state.end()) {
         auto fresh = std::make_unique<State>();
@@ -119,7 +120,23 @@ torch::Tensor evaluate(const Closure& closure) {
   return closure();
 }
 
+// A template, so that only the branch of this LibTorch's key type is compiled.
+template <typename Key>
+Key state_key_of(void* impl) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream address;  // as LibTorch 1.x's c10::guts::to_string writes it
+    address << impl;
+    return address.str();
+  } else {
+    return impl;
+  }
+}
+
 }  // namespace
+
+OptimizerStateKey optimizer_state_key(const torch::Tensor& parameter) {
+  return state_key_of<OptimizerStateKey>(parameter.unsafeGetTensorImpl());
+}
 
 torch::Tensor FusedAdam::step(LossClosure closure) {
   torch::NoGradGuard no_grad;

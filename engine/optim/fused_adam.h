@@ -14,7 +14,16 @@
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
 
+#include <type_traits>
+#include <utility>
+
 namespace vaelab {
+
+// The key under which LibTorch's optimisers keep a parameter's state in state(): the address of the
+// parameter's TensorImpl, printed as a string in LibTorch 1.x and the address itself in 2.x.
+using OptimizerStateKey =
+    std::decay_t<decltype(std::declval<torch::optim::Optimizer&>().state())>::key_type;
+OptimizerStateKey optimizer_state_key(const torch::Tensor& parameter);
 
 class FusedAdam : public torch::optim::Adam {
  public:

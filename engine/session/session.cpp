@@ -56,6 +56,8 @@ std::unique_ptr<Session> Session::open(const std::string& source, const SessionO
   // A saved run: rebuild the preset and data from the checkpoint, then load the tensors.
   CheckpointMeta meta = read_checkpoint_meta(checkpoint);
   Preset preset = parse_preset(meta.preset, options.overrides);
+  // The run goes on as it was trained (the trainer does the same on load): summary.json must say so.
+  preset.dequantize = dequantize_setting_of_saved_preset(meta.preset);
   auto data = load_data(preset.dataset);
   auto session = std::unique_ptr<Session>(new Session(std::move(preset), std::move(data), options.trainer));
   session->trainer_->load_checkpoint(checkpoint);

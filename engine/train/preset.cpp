@@ -21,7 +21,7 @@ namespace jf = json_fields;
 Preset Preset::from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw Error("preset: expected a JSON object at the top level");
   jf::only_keys(j, "", {"name", "description", "variant", "dataset", "latent", "architecture", "likelihood",
-                        "options", "optimizer", "batch_size", "epochs", "seed", "device"});
+                        "options", "optimizer", "batch_size", "epochs", "seed", "device", "dequantize"});
   Preset p;
   p.name = jf::text(j, "", "name", "unnamed");
   p.description = jf::text(j, "", "description", "");
@@ -52,6 +52,7 @@ Preset Preset::from_json(const nlohmann::json& j) {
   p.epochs = jf::integer(j, "", "epochs", p.epochs);
   p.seed = static_cast<uint64_t>(jf::integer(j, "", "seed", static_cast<int64_t>(p.seed)));
   p.device = jf::choice(j, "", "device", p.device, {"auto", "cpu", "cuda"});
+  p.dequantize = jf::boolean(j, "", "dequantize", p.dequantize);
   if (p.batch_size < 1) throw Error("preset key \"batch_size\": must be >= 1");
   if (p.epochs < 0) throw Error("preset key \"epochs\": must be >= 0");
   return p;
@@ -70,7 +71,14 @@ nlohmann::json Preset::to_json() const {
           {"batch_size", batch_size},
           {"epochs", epochs},
           {"seed", seed},
-          {"device", device}};
+          {"device", device},
+          {"dequantize", dequantize}};
+}
+
+bool dequantize_setting_of_saved_preset(const nlohmann::json& saved_preset) {
+  if (!saved_preset.is_object() || !saved_preset.contains("dequantize")) return false;
+  const auto& v = saved_preset.at("dequantize");
+  return v.is_boolean() ? v.get<bool>() : false;
 }
 
 std::string assets_dir() {

@@ -15,11 +15,13 @@
 #include <thread>
 
 #include "analysis/evaluation.h"
+#include "analysis/likelihood_kind.h"
 #include "core/device.h"
 #include "core/error.h"
 #include "core/heap_retention.h"
 #include "core/step_cancellation.h"
 #include "core/task.h"
+#include "data/dequantization.h"
 #include "models/registry.h"
 #include "optim/make_optimizer.h"
 #include "train/checkpoint.h"
@@ -56,6 +58,9 @@ struct Trainer::Impl {
   BatchOrder order{0, 0};
   int64_t steps_per_epoch = 0;
   int64_t batch_size = 0;
+  // How batches are drawn (data/dequantization.h): training with fresh noise from the run's stream,
+  // the per-epoch test pass with noise seeded by the preset's seed (the same inputs every epoch).
+  Dequantization train_draw, test_draw;
 
   // --- training thread state ---
   std::shared_ptr<Model> model;
@@ -100,6 +105,13 @@ struct Trainer::Impl {
   std::thread thread;
 
   // [SECTION] setup
+  // The preset's "dequantize" applied to this model and data (analysis/likelihood_kind.h).
+  void configure_dequantization() {
+    const bool on = dequantization_applies(preset.dequantize, spec, data->train);
+    train_draw = Dequantization{on, -1};
+    test_draw = Dequantization{on, static_cast<int64_t>(preset.seed & 0x7fffffffffffffffULL)};
+  }
+
   void build_model(std::shared_ptr<Model> m) {
     model = std::move(m);
     model->to(device);
@@ -243,11 +255,12 @@ struct Trainer::Impl {
     }
     const int64_t begin = epoch_step * batch_size;
     const int64_t end = std::min(begin + batch_size, data->train.size());
-    const Batch batch = data->train.batch(perm.slice(0, begin, end), device);
     const StepInfo info{step, epoch};
 
     guard.keep_if_due(step);
     swap_rng_in();
+    // After swap_rng_in: a dequantised batch draws its fresh noise from the run's own stream.
+    const Batch batch = train_draw.batch(data->train, perm.slice(0, begin, end), device);
     model->train();
     LossTerms terms = [&] {
       const StepCancellationScope stop_scope(stop_requested);  // lets a long step see stop()
@@ -313,7 +326,7 @@ struct Trainer::Impl {
     if (std::min<int64_t>(data->test.size(), options.test_cap) <= 0) return;
     swap_rng_in();
     const auto result = mean_loss_terms(*model, data->test, StepInfo{step, epoch}, batch_size, options.test_cap,
-                                        [this](int64_t, int64_t) { return !stop_requested.load(); });
+                                        [this](int64_t, int64_t) { return !stop_requested.load(); }, test_draw);
     swap_rng_out();
     if (result.complete) history.set_epoch_test(result.means);
   }
@@ -398,6 +411,10 @@ struct Trainer::Impl {
 
   void load(const std::string& path) {
     auto meta = ::vaelab::load_checkpoint(path, *model, spec, optimizer.get());
+    // The run goes on as it was trained: its saved "dequantize" setting (false for a run saved before
+    // the key existed), whatever the preset this trainer was built from says.
+    preset.dequantize = dequantize_setting_of_saved_preset(meta.preset);
+    configure_dequantization();
     history = meta.metrics;
     history_dirty = true;
     step = meta.step;
@@ -488,6 +505,7 @@ Trainer::Trainer(const Preset& preset, std::shared_ptr<const DatasetSplit> data,
   // The last partial batch is dropped (a batch of 1 breaks MMD/batch statistics); at least one step.
   d.steps_per_epoch = std::max<int64_t>(d.data->train.size() / d.batch_size, 1);
   d.order = BatchOrder(d.data->train.size(), preset.seed);
+  d.configure_dequantization();
 
   // Seed a private stream: initialise the model from `seed`, keep the generator state that follows as
   // the trainer's own, and give the process its previous global state back.

@@ -1,6 +1,9 @@
 // The manifold view.
 // Images: decode a grid over two chosen latent dimensions at Phi^-1 of an even grid in (0,1)^2 (Kingma &
-// Welling 2014, Fig. 4), the other dimensions fixed at a chosen code; hover enlarges a cell.
+// Welling 2014, Fig. 4), the other dimensions fixed at a chosen code; hover enlarges a cell. The quantiles
+// are taken in the units of each dimension's prior at the base code (Model::prior_scale, issue 14:
+// centre + sd * Phi^-1(p); the Ladder's p(z_l | z_{l+1}) with the layers below following, VaDE's mixture
+// moments, HEBAE's empirical prior; N(0,1) elsewhere, the paper's grid), and a line names the units.
 // 2-D vector data (toy sets): generated samples over true samples as a scatter, plus both densities as
 // 2-D histograms (PH-VAE Figs. 2, 4-6).
 // Decoding runs on the snapshot's model in a LatestTask; the grid refreshes as training publishes snapshots.
@@ -17,6 +20,7 @@
 #include "core/latest_task.h"
 #include "core/main_thread_tasks.h"
 #include "models/divergence.h"
+#include "models/prior_units.h"
 #include "session/session.h"
 #include "views/view.h"
 #include "widgets/histogram2d.h"
@@ -102,9 +106,9 @@ class ManifoldView : public View {
       tip("Latent dimension varied along the grid's rows (top = large values).");
       ImGui::SameLine();
       changed |= ImGui::Checkbox("most active", &auto_dims_);
-      tip("Pick the two dimensions with the largest mean KL(q(z_h|x) || N(0,1)) over 512 test images (the ones "
-          "the encoder uses most; near-prior dimensions decode to the same image everywhere). Choosing a "
-          "dimension by hand turns this off.");
+      tip("Pick the two dimensions with the largest mean KL(q(z_h|x) || p(z_h)) over 512 test images, each "
+          "against its own prior (the ones the encoder uses most; near-prior dimensions decode to the same image "
+          "everywhere). Choosing a dimension by hand turns this off.");
     }
     if (picked) auto_dims_ = false;
     changed |= picked;
@@ -115,11 +119,12 @@ class ManifoldView : public View {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 7);
     changed |= ImGui::SliderFloat("p range", &p_lo_, 0.001f, 0.25f, "%.3f");
-    tip("The grid covers probabilities p in [p, 1-p] evenly, mapped through Phi^-1: each cell is equally likely "
-        "under the N(0,1) prior (Kingma & Welling).");
+    tip("The grid covers probabilities p in [p, 1-p] evenly, mapped through Phi^-1 in the units of each "
+        "dimension's prior at the base code (centre + sd * Phi^-1(p)): each cell is equally likely under that "
+        "prior's Gaussian (Kingma & Welling).");
     ImGui::SameLine();
     changed |= ImGui::Checkbox("base: encoded image", &base_from_image_);
-    tip("Other dimensions: 0 (the prior mean) or the posterior mean mu(x) of a test image.");
+    tip("Other dimensions: the prior's centre (u = 0 in prior units) or the posterior mean mu(x) of a test image.");
     if (base_from_image_) {
       ImGui::SameLine();
       ImGui::SetNextItemWidth(fs * 5);
@@ -136,9 +141,10 @@ class ManifoldView : public View {
 
     const double q = normal_quantile(p_lo_);
     char rows[64] = "-";
-    if (dim_y_ >= 0) std::snprintf(rows, sizeof rows, "z%d from %.2f (top) to %.2f", dim_y_, -q, q);
-    ImGui::TextDisabled("columns: z%d from %.2f to %.2f   rows: %s   (model at step %lld)", dim_x_, q, -q, rows,
+    if (dim_y_ >= 0) std::snprintf(rows, sizeof rows, "z%d from %+.2f (top) to %+.2f sd", dim_y_, -q, q);
+    ImGui::TextDisabled("columns: z%d from %+.2f to %+.2f sd   rows: %s   (model at step %lld)", dim_x_, q, -q, rows,
                         static_cast<long long>(grid_step_));
+    ImGui::TextDisabled("units: sd of %s", grid_units_.c_str());
     grid_.draw(ImVec2(-1, -1), true);
   }
 
@@ -156,32 +162,47 @@ class ManifoldView : public View {
                                 auto_dims](TaskContext&) -> std::function<void()> {
       torch::NoGradGuard no_grad;
       auto [cx, cy] = auto_dims ? most_active_dims(*ms, data.get(), dx, dy) : std::pair<int, int>{dx, dy};
-      auto base = torch::zeros({ms->model->latent_dim()});
+      // Default base: the prior's centre, u = 0 (Ladder: the top-down means from z_L = 0).
+      auto base = ms->model->from_prior_units(torch::zeros({1, ms->model->latent_dim()}).to(ms->model->device()))[0]
+                      .to(torch::kCPU);
       if (from_image && data && data->test.size() > 0) {
         const int64_t i = std::clamp<int64_t>(index, 0, data->test.size() - 1);
         base = ms->model->encode(data->test.batch(i, i + 1, ms->model->device())).mu[0].to(torch::kCPU);
       }
-      auto codes = manifold_codes(base, cx, cy, n, p_lo, 1.0 - p_lo);
+      const auto quantiles = normal_quantile_grid(n, p_lo, 1.0 - p_lo);
+      const auto base_code = base.to(ms->model->device()).reshape({1, -1});
+      auto codes = prior_grid_codes(*ms->model, base_code, cx, cy, quantiles);
+      const PriorScale prior = ms->model->prior_scale(base_code);
+      const auto groups = ms->model->latent_groups();
+      std::string units;
+      for (size_t g = 0; g < groups.size() && g < prior.units.size(); ++g) {
+        const bool holds = (cx >= groups[g].offset && cx < groups[g].offset + groups[g].size) ||
+                           (cy >= groups[g].offset && cy < groups[g].offset + groups[g].size);
+        if (!holds) continue;
+        if (!units.empty()) units += "; ";
+        units += (groups.size() > 1 ? groups[g].name + ": " : std::string()) + prior.units[g];
+      }
       torch::Tensor y;
       if (ms->model->is_conditional()) y = torch::full({codes.size(0)}, cls, torch::kLong);
       auto imgs = std::make_shared<ImageBytes>(decode_to_images(*ms->model, codes, y));
       const int64_t step = ms->step;
-      return [this, imgs, n, step, cx = cx, cy = cy] {
+      return [this, imgs, n, step, cx = cx, cy = cy, units] {
         if (auto_dims_) dim_x_ = cx, dim_y_ = cy;
+        grid_units_ = units;
         grid_.set(*imgs, n, 1);
         grid_step_ = step;
       };
     });
   }
 
-  // The two dimensions with the largest mean KL(q(z_h|x) || N(0,1)) over the first 512 test inputs
-  // (for deterministic encoders: the largest variance of mu). Falls back to (dx, dy) without data.
+  // The two dimensions with the largest mean KL(q(z_h|x) || p(z_h)) over the first 512 test inputs, each
+  // against its own prior (Model::posterior_against_prior; for deterministic encoders: the largest
+  // variance of the standardised mu). Falls back to (dx, dy) without data.
   static std::pair<int, int> most_active_dims(const ModelSnapshot& ms, const DatasetSplit* data, int dx, int dy) {
     if (!data || data->test.size() == 0 || ms.model->latent_dim() < 2) return {dx, dy};
     const int64_t m = std::min<int64_t>(512, data->test.size());
-    Posterior q = ms.model->encode(data->test.batch(0, m, ms.model->device()));
-    torch::Tensor activity = q.logvar.defined() ? kl_standard_normal_per_dim(q.mu, q.logvar).mean(0)
-                                                : q.mu.var(0);
+    const PosteriorAgainstPrior qp = ms.model->posterior_against_prior(data->test.batch(0, m, ms.model->device()));
+    torch::Tensor activity = kl_against_prior_per_dim(qp).mean(0);
     auto top = std::get<1>(activity.to(torch::kCPU).topk(2));
     return {static_cast<int>(top[0].item<int64_t>()), static_cast<int>(top[1].item<int64_t>())};
   }
@@ -302,6 +323,7 @@ class ManifoldView : public View {
   bool auto_dims_ = true;  // follow the two most active dimensions until the user picks one
   ImageGrid grid_;
   int64_t grid_step_ = 0;
+  std::string grid_units_ = "N(0,1)";  // the prior units of the grid's two dimensions
   // 2-D vectors
   int samples_ = 2000, bins_ = 50;
   bool sqrt_scale_ = true;

@@ -1,6 +1,6 @@
 // The run view: what is being trained (dataset, variant, architecture, hyper-parameters, device), the
-// training controls, progress, checkpoints, the preset editor (validated as you type) and a live strip of
-// probe inputs and their reconstructions.
+// training controls, progress, checkpoints, the preset editor (validated as you type), the model-health
+// panel (run_view_health.cpp) and a live strip of probe inputs and their reconstructions.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -10,7 +10,9 @@
 
 #include "core/error.h"
 #include "core/main_thread_tasks.h"
+#include "model_health_monitor.h"
 #include "session/session.h"
+#include "views/run_view_health.h"
 #include "views/view.h"
 #include "widgets/image_grid.h"
 
@@ -61,10 +63,11 @@ std::string format_eta(double seconds) {
   return buf;
 }
 
-class RunView : public View {
+class RunView : public View, public ShowsModelHealth {
  public:
   const char* name() const override { return "run"; }
   const char* title() const override { return "Run"; }
+  void show_model_health(const ModelHealthMonitor* monitor) override { health_ = monitor; }
 
   void reset() override {
     editor_text_.clear();
@@ -234,6 +237,11 @@ class RunView : public View {
     if (ImGui::Button("Load") && ctx.open_run) ctx.open_run(checkpoint_path_);
     tooltip("Open the checkpoint (or a run folder) as the current run.");
 
+    if (health_) {
+      ImGui::Separator();
+      draw_model_health_panel(*health_, snap.get());
+    }
+
     ImGui::Separator();
     ImGui::Text("Probe: test inputs, each with its reconstruction below");
     tooltip("A fixed batch of test images and the decoder mean of their posterior mean code, E[p(x|z=mu(x))], "
@@ -292,6 +300,7 @@ class RunView : public View {
   std::string checkpoint_path_ = "vaelab-checkpoint.pt";
   int64_t probe_step_ = -1;
   ImageGrid probe_grid_;
+  const ModelHealthMonitor* health_ = nullptr;  // the app's; outlives this view
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "analysis/latent_grid.h"
 #include "core/error.h"
 #include "core/main_thread_tasks.h"
+#include "models/prior_units.h"
 #include "png_file.h"
 #include "session/session.h"
 #include "widgets/tooltip.h"
@@ -35,11 +36,35 @@ torch::Tensor code_tensor(const std::vector<float>& code, int64_t rows = 1) {
       .clone();
 }
 
+std::vector<float> to_floats(const torch::Tensor& t) {
+  auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+// u (standardised prior coordinates, one row) mapped to a code of the model.
+std::vector<float> from_units(Model& model, const std::vector<float>& u, int64_t component) {
+  torch::NoGradGuard no_grad;
+  return to_floats(model.from_prior_units(code_tensor(u).to(model.device()), component));
+}
+
 }  // namespace
+
+void SlidersView::update_prior(Model& model, int64_t step) {
+  if (!prior_dirty_ && prior_step_ == step && prior_centre_.size() == code_.size()) return;
+  torch::NoGradGuard no_grad;
+  const PriorScale p = model.prior_scale(code_tensor(code_).to(model.device()), component_);
+  prior_centre_ = to_floats(p.centre);
+  prior_scale_ = to_floats(p.scale);
+  prior_units_ = p.describe(model.latent_groups());
+  prior_step_ = step;
+  prior_dirty_ = false;
+}
 
 void SlidersView::reset() {
   code_.clear();
   sigma_.clear();
+  prior_centre_.clear();
+  prior_dirty_ = true;
   model_step_ = -1;
   decode_.invalidate();
   encode_.invalidate();
@@ -50,6 +75,7 @@ void SlidersView::bench_drag(int dim, float value) {
   bench_recording_ = true;
   if (dim < 0 || dim >= static_cast<int>(code_.size())) return;
   code_[static_cast<size_t>(dim)] = value;
+  prior_dirty_ = true;
   if (!decode_.dirty()) changed_at_ = Clock::now();
   decode_.mark_dirty();
 }
@@ -109,10 +135,12 @@ void SlidersView::request_decode(ViewContext& ctx) {
 void SlidersView::start_from(ViewContext& ctx, int mode) {
   const size_t H = code_.size();
   sigma_.clear();
-  if (mode == 0) {  // prior mean
-    std::fill(code_.begin(), code_.end(), 0.0f);
-  } else if (mode == 1) {  // a prior sample
-    code_ = normal_draws(H, seed_++ * 7919);
+  prior_dirty_ = true;
+  Model& model = *ctx.snapshot->model->model;
+  if (mode == 0) {  // prior mean: u = 0 (Ladder: the top-down means from z_L = 0)
+    code_ = from_units(model, std::vector<float>(H, 0.0f), component_);
+  } else if (mode == 1) {  // a prior sample: u ~ N(0, I) mapped back (Ladder: ancestral)
+    code_ = from_units(model, normal_draws(H, seed_++ * 7919), component_);
   } else {  // encode a dataset image (test split)
     auto ms = ctx.snapshot->model;
     auto data = ctx.session->data();
@@ -137,6 +165,7 @@ void SlidersView::start_from(ViewContext& ctx, int mode) {
         code_ = m;
         sigma_ = s;
         center_ = m;
+        prior_dirty_ = true;
         if (label >= 0) class_ = static_cast<int>(label);
         decode_.mark_dirty();
       };
@@ -186,11 +215,15 @@ void SlidersView::draw(ViewContext& ctx) {
   Model& model = *ms->model;
   const size_t H = static_cast<size_t>(model.latent_dim());
   if (code_.size() != H) {
-    code_.assign(H, 0.0f);
-    center_.assign(H, 0.0f);
+    if (component_ >= model.prior_components()) component_ = -1;
+    code_ = from_units(model, std::vector<float>(H, 0.0f), component_);  // the prior's centre (u = 0)
+    center_ = code_;
     sigma_.clear();
+    prior_dirty_ = true;
     decode_.mark_dirty();
   }
+  if (component_ >= model.prior_components()) component_ = -1, prior_dirty_ = true;
+  update_prior(model, ms->step);
   const float fs = ImGui::GetFontSize();
   const float left_w = std::max(fs * 24, ImGui::GetContentRegionAvail().x * 0.45f);
 
@@ -198,10 +231,12 @@ void SlidersView::draw(ViewContext& ctx) {
   ImGui::TextDisabled("start from:");
   ImGui::SameLine();
   if (ImGui::Button("prior mean")) start_from(ctx, 0);
-  tip("z = E[p(z)] = 0: the decoder's 'average' output.");
+  tip("u = 0 in prior units: z = the prior's centre (Ladder: the top-down means from z_L = 0; VaDE: the mixture's "
+      "mean or the chosen cluster's).");
   ImGui::SameLine();
   if (ImGui::Button("prior sample")) start_from(ctx, 1);
-  tip("z ~ N(0, I): a random generated sample (also: Randomise).");
+  tip("u ~ N(0, I) mapped back through the prior (Ladder: an ancestral sample; VaDE: from the mixture's moments or "
+      "the chosen cluster) (also: Randomise).");
   ImGui::SameLine();
   if (ImGui::Button("random image")) start_from(ctx, 3);
   tip("Encode a random test image: z = mu(x), the posterior mean of q(z|x).");
@@ -216,18 +251,32 @@ void SlidersView::draw(ViewContext& ctx) {
   tip("Back to the prior mean.");
   ImGui::SameLine();
   if (ImGui::Button("randomise")) start_from(ctx, 1);
-  tip("A fresh prior sample z ~ N(0, I).");
+  tip("A fresh prior sample (u ~ N(0, I) mapped back through the prior).");
 
-  ImGui::RadioButton("range +-3", &range_mode_, 0);
-  tip("Each slider spans [-3, 3]: 99.7 % of the N(0,1) prior mass.");
+  ImGui::RadioButton("+-k prior sd", &range_mode_, 0);
+  tip("Each slider spans centre_i +- k sd_i of its dimension's prior at the current code (k = 3: 99.7 % of a "
+      "Gaussian prior's mass); the line below names the prior.");
   ImGui::SameLine();
-  ImGui::RadioButton("+-k sigma", &range_mode_, 1);
+  ImGui::RadioButton("+-k posterior sigma", &range_mode_, 1);
   tip("Each slider spans mu_i +- k sigma_i of the encoded image's posterior q(z|x) (after 'encode image').");
-  if (range_mode_ == 1) {
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(fs * 6);
-    ImGui::SliderFloat("k", &range_k_, 0.5f, 10.0f, "%.1f");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 6);
+  ImGui::SliderFloat("k", &range_k_, 0.5f, 10.0f, "%.1f");
+  if (model.prior_components() > 0) {
+    ImGui::SetNextItemWidth(fs * 10);
+    const std::string cur = component_ < 0 ? "mixture" : "cluster " + std::to_string(component_);
+    if (ImGui::BeginCombo("prior", cur.c_str())) {
+      if (ImGui::Selectable("mixture", component_ < 0)) component_ = -1, prior_dirty_ = true;
+      for (int c = 0; c < static_cast<int>(model.prior_components()); ++c)
+        if (ImGui::Selectable(("cluster " + std::to_string(c)).c_str(), c == component_)) component_ = c, prior_dirty_ = true;
+      ImGui::EndCombo();
+    }
+    tip("Ranges, prior mean and prior samples in the units of the whole mixture (its mean and sd per dimension) "
+        "or of one cluster's Gaussian.");
+    update_prior(model, ms->step);
   }
+  ImGui::TextDisabled("units: %s", prior_units_.c_str());
+  tip("The prior each slider's range is measured in (Model::prior_scale at the current code).");
   if (model.is_conditional()) {
     const auto& names = ctx.session->data()->train.class_names;
     const int classes = static_cast<int>(names.empty() ? ms->spec.num_classes : names.size());
@@ -264,7 +313,8 @@ void SlidersView::draw(ViewContext& ctx) {
     }
     if (!open) continue;
     for (int64_t i = g.offset; i < g.offset + g.size && i < static_cast<int64_t>(H); ++i) {
-      float lo = -3, hi = 3;
+      const size_t k = static_cast<size_t>(i);
+      float lo = prior_centre_[k] - range_k_ * prior_scale_[k], hi = prior_centre_[k] + range_k_ * prior_scale_[k];
       if (range_mode_ == 1 && !sigma_.empty()) {
         lo = center_[i] - range_k_ * sigma_[i];
         hi = center_[i] + range_k_ * sigma_[i];
@@ -273,7 +323,13 @@ void SlidersView::draw(ViewContext& ctx) {
       char label[32];
       std::snprintf(label, sizeof label, "z%lld", static_cast<long long>(i));
       ImGui::SetNextItemWidth(-fs * 3);
-      if (ImGui::SliderFloat(label, &code_[i], std::min(lo, code_[i]), std::max(hi, code_[i]), "%.2f")) {
+      float value = code_[k];
+      if (ImGui::SliderFloat(label, &value, std::min(lo, code_[k]), std::max(hi, code_[k]), "%.2f")) {
+        // The layers below (hierarchical priors) follow in their own prior units.
+        torch::NoGradGuard no_grad;
+        const auto z = code_tensor(code_).to(model.device());
+        code_ = to_floats(move_latent(model, z, i, torch::full({1}, value), component_));
+        prior_dirty_ = true;
         if (!decode_.dirty()) changed_at_ = Clock::now();
         decode_.mark_dirty();
       }
@@ -283,8 +339,9 @@ void SlidersView::draw(ViewContext& ctx) {
                             "its KL ~ 0)",
                             static_cast<long long>(i), center_[i], sigma_[i]);
         else
-          ImGui::SetTooltip("latent dimension %lld of group %s (double-click to type a value)",
-                            static_cast<long long>(i), g.name.c_str());
+          ImGui::SetTooltip("latent dimension %lld of group %s: prior centre %.3f, sd %.3f at this code "
+                            "(double-click to type a value)",
+                            static_cast<long long>(i), g.name.c_str(), prior_centre_[k], prior_scale_[k]);
       }
       ImGui::PopID();
     }

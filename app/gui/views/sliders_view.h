@@ -3,6 +3,11 @@
 // following the drag. Decoding runs on the snapshot's model on a worker ("latest wins"), so dragging
 // never waits on a decode and never touches the training model.
 // Declared in a header (unlike the other views) so that `vaelab --bench` can drive a drag.
+// Ranges are in the units of each dimension's prior at the current code (Model::prior_scale, issue 14):
+// +-k prior standard deviations around the prior's centre (Ladder: p(z_l | z_{l+1}) at the current z_{l+1};
+// VaDE: the mixture's moments or a chosen cluster; HEBAE: its empirical prior), or +-k posterior sigma of an
+// encoded image. Dragging a dimension moves the code through models/prior_units.h, so the layers below a
+// Ladder layer follow in their own prior units and the decoded image changes. One line names the units.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -42,10 +47,16 @@ class SlidersView : public View {
   void decoded(const ImageBytes& image, double decode_ms, Clock::time_point changed_at);
   void start_from(ViewContext& ctx, int mode);
   void export_class_grid(ViewContext& ctx);
+  void update_prior(Model& model, int64_t step);
 
   std::vector<float> code_;      // current z
   std::vector<float> sigma_;     // posterior sigma of the encoded image (empty: use 1)
   std::vector<float> center_;    // slider centre for the +-k sigma range (the encoded mu)
+  std::vector<float> prior_centre_, prior_scale_;  // the prior at code_ (Model::prior_scale)
+  std::string prior_units_;      // PriorScale::describe of that prior
+  int64_t prior_step_ = -1;      // model step prior_* were computed for
+  bool prior_dirty_ = true;      // code_ or the component changed since
+  int component_ = -1;           // mixture component of the prior (VaDE cluster), -1: the prior itself
   std::vector<float> vector_values_;  // decoded vector (vector data)
   int64_t model_step_ = -1;
   // Dirty when the code changed since the last decode request; latest wins while dragging.
@@ -54,7 +65,7 @@ class SlidersView : public View {
   LatestTask grid_export_{"export the class x sample grid"};
   Clock::time_point changed_at_{};  // first change since the last decode request
   double last_decode_ms_ = -1;      // the last decode's own time; < 0 before the first
-  int range_mode_ = 0;           // 0: +-3, 1: +-k sigma of the posterior
+  int range_mode_ = 0;           // 0: +-k sd of the prior at the code, 1: +-k sigma of the posterior
   float range_k_ = 3.0f;
   int image_index_ = 0;
   int class_ = 0;

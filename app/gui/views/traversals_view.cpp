@@ -2,6 +2,11 @@
 // dimensions ordered by the per-factor information I~(x; z_h), each block sweeping z_h over
 // z_seed,h +- R; by default only dimensions with I~(x; z_h) > 0.5. Beside the grid, bar plots of
 // I~(x; z_h) and of the mean posterior variance per dimension (the paper's Fig. 6).
+// Units (issue 14): R counts standard deviations of each dimension's prior at the seed's code
+// (Model::prior_scale: N(0,1); the Ladder's p(z_l | z_{l+1}) at the seed's z_{l+1}, the layers below
+// following in their own prior units so an upper layer's sweep reaches the decoder; VaDE's mixture; HEBAE's
+// empirical prior), and the indicators measure each group against its own prior (analysis/indicators.h).
+// A line above the grid names the units.
 //
 // [SECTION] state and helpers
 // [SECTION] background work: indicators + seed codes + decoding in one keyed job
@@ -27,6 +32,7 @@
 #include "core/latest_task.h"
 #include "core/main_thread_tasks.h"
 #include "gl/texture.h"
+#include "models/prior_units.h"
 #include "png_file.h"
 #include "session/session.h"
 #include "views/view.h"
@@ -51,6 +57,7 @@ struct TraversalResult {
   int cell_w = 0, cell_h = 0, seeds = 0, steps = 0;
   int64_t step = -1;
   std::string note;                // e.g. why no dimension is shown
+  std::string units;               // the traversed group's prior units at the seeds
 };
 
 // The grid as one image: blocks (one per dimension, seeds x steps cells) placed `per_row` to a
@@ -212,7 +219,7 @@ void TraversalsView::request(ViewContext& ctx) {
   const bool only = only_influential_;
   requested_step_ = ms->step;
   requested_at_ = Clock::now();
-  refresh_.start(*ctx.tasks, [this, ms, data, group, seeds, offset, steps, max_dims, radius, threshold,
+  refresh_.start(*ctx.tasks, [this, ms, data, groups, group, seeds, offset, steps, max_dims, radius, threshold,
                               only](TaskContext&) -> std::function<void()> {
     auto out = std::make_shared<TraversalResult>();
     std::string error;
@@ -221,8 +228,8 @@ void TraversalsView::request(ViewContext& ctx) {
       IndicatorOptions io;
       io.limit = kIndicatorInputs;
       io.influential_information = threshold;
-      const auto q = collect_posteriors(*ms->model, set, io);
-      out->indicators = compute_indicators(q.mu, q.logvar, io);
+      const auto qp = collect_posteriors_against_prior(*ms->model, set, io);
+      out->indicators = compute_indicators(qp, ms->model->latent_groups(), io);
       out->dims = traversal_dims(out->indicators, group, only, threshold, max_dims);
       out->step = ms->step;
       if (out->dims.empty()) {
@@ -240,7 +247,20 @@ void TraversalsView::request(ViewContext& ctx) {
         TraversalOptions to;
         to.radius = radius;
         to.steps = steps;
-        out->images = decode_traversals(*ms->model, seed_mu, out->dims, to, batch.y);
+        // Offsets in prior standard deviations at each seed; the layers below follow (prior_units.h).
+        const auto codes = prior_traversal_codes(*ms->model, seed_mu, out->dims, traversal_offsets(to));
+        torch::Tensor y;
+        if (batch.y.defined())
+          y = batch.y.to(torch::kLong).flatten().repeat_interleave(static_cast<int64_t>(out->dims.size()) * steps);
+        out->images = decode_to_images(*ms->model, codes, y);
+        const auto units = ms->model->prior_scale(seed_mu).units;
+        const size_t gi = static_cast<size_t>(std::find_if(groups.begin(), groups.end(), [&](const LatentGroup& g) {
+                                                return g.name == group.name;
+                                              }) - groups.begin());
+        out->units = gi < units.size() ? units[gi] : std::string("N(0,1)");
+        const std::string at_seed = "at the current code";
+        if (const auto pos = out->units.find(at_seed); pos != std::string::npos)
+          out->units.replace(pos, at_seed.size(), "at the seed's code");
         out->inputs = std::move(inputs);
         out->cell_w = static_cast<int>(out->images.width);
         out->cell_h = static_cast<int>(out->images.height);
@@ -333,7 +353,7 @@ void TraversalsView::draw_bars(ViewContext& ctx, float width) {
   }
   bar_chart("I~(x; z_h) per dimension (nats)", ind.mutual_information_per_dim, traversed, threshold_, ImVec2(width, chart_h));
   ImGui::Spacing();
-  bar_chart("mean posterior variance per dimension", ind.mean_posterior_variance, traversed, ind.inactive_variance_threshold,
+  bar_chart("mean posterior variance per dimension (prior units)", ind.mean_posterior_variance, traversed, ind.inactive_variance_threshold,
             ImVec2(width, chart_h));
   ImGui::TextDisabled("orange: traversed; M = %lld inputs", static_cast<long long>(ind.samples));
   ImGui::Text("I~(x;z) %.2f  D~ %.2f", ind.mutual_information, ind.average_kl);
@@ -362,6 +382,7 @@ void TraversalsView::draw(ViewContext& ctx) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(100 * s);
   if (ImGui::SliderFloat("range +-", &radius_, 0.5f, 6.0f, "%.1f")) refresh_.mark_dirty();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Half-width of each sweep in standard deviations of the dimension's prior at the seed's code.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(90 * s);
   if (ImGui::SliderInt("steps", &steps_, 3, 15)) refresh_.mark_dirty();
@@ -401,8 +422,9 @@ void TraversalsView::draw(ViewContext& ctx) {
     ImGui::TextDisabled("Computing I~(x; z_h) and decoding traversals ...");
     return;
   }
-  ImGui::TextDisabled("model at step %lld; rows: seed images; each block sweeps z_h over z_seed,h -%.1f .. +%.1f (left to right)%s",
+  ImGui::TextDisabled("model at step %lld; rows: seed images; each block sweeps z_h over z_seed,h -%.1f .. +%.1f sd (left to right)%s",
                       static_cast<long long>(result_->step), radius_, radius_, refresh_.in_flight() ? "  (updating ...)" : "");
+  ImGui::TextDisabled("units: sd of %s (I~ and D~ measure each group against its own prior)", result_->units.c_str());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float bars_w = 300.0f * s;
   const float grid_w = avail.x - bars_w - ImGui::GetStyle().ItemSpacing.x * 2;

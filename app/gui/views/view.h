@@ -96,17 +96,18 @@ class View {
   virtual bool add_comparison(const std::string& /*source*/) { return false; }
 };
 
-// The seven views, in switcher order (view_list.cpp).
+// The nine views, in switcher order (view_list.cpp).
 std::vector<std::unique_ptr<View>> make_views();
 
 std::unique_ptr<View> make_run_view();
 std::unique_ptr<View> make_curves_view();
 std::unique_ptr<View> make_sliders_view();
 std::unique_ptr<View> make_manifold_view();
-// Owned by the analysis-views helper (traversals_view.cpp, clusters_view.cpp, residuals_view.cpp).
 std::unique_ptr<View> make_traversals_view();
 std::unique_ptr<View> make_clusters_view();
 std::unique_ptr<View> make_residuals_view();
+std::unique_ptr<View> make_samples_view();
+std::unique_ptr<View> make_interpolation_view();
 
 }  // namespace gui
 }  // namespace vaelab

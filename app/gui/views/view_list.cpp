@@ -12,6 +12,8 @@ std::vector<std::unique_ptr<View>> make_views() {
   views.push_back(make_traversals_view());
   views.push_back(make_clusters_view());
   views.push_back(make_residuals_view());
+  views.push_back(make_samples_view());
+  views.push_back(make_interpolation_view());
   return views;
 }
 
