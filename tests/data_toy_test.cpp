@@ -29,7 +29,7 @@ std::pair<torch::Tensor, torch::Tensor> moments(const torch::Tensor& x, const to
 
 TEST_CASE("toy-gmm5 draws match the spec's means, covariances and weights before distortion",
           "[fast][data-loaders]") {
-  auto raw = load_toy_gmm5({{"name", "toy-gmm5"}, {"n", 50000}, {"seed", 3}, {"distort", false}});
+  auto raw = load_toy_gmm5({{"name", "toy-gmm5"}, {"n", 50000}, {"seed", 3}, {"distort", false}, {"normalize", false}});
   auto x = all_points(raw);
   auto y = all_labels(raw);
   REQUIRE(x.sizes() == torch::IntArrayRef({50000, 2}));
@@ -53,7 +53,7 @@ TEST_CASE("toy-gmm5 draws match the spec's means, covariances and weights before
     CHECK(cov[1][1].item<double>() == Approx(covs[k][2]).margin(cov_margin));
   }
   // The distorted set is the same draws through tanh(u) + 0.1 sin(2u).
-  auto distorted = load_toy_gmm5({{"n", 50000}, {"seed", 3}});
+  auto distorted = load_toy_gmm5({{"n", 50000}, {"seed", 3}, {"normalize", false}});
   auto expected = torch::tanh(x) + 0.1 * torch::sin(2 * x);
   CHECK(torch::allclose(all_points(distorted), expected, 1e-5, 1e-5));
   CHECK(all_labels(distorted).equal(y));
@@ -61,7 +61,7 @@ TEST_CASE("toy-gmm5 draws match the spec's means, covariances and weights before
 
 TEST_CASE("toy-gmm3 is u + 0.1 sin(u) plus noise of std 0.05 on the spec's three Gaussians",
           "[fast][data-loaders]") {
-  auto raw = load_toy_gmm3({{"n", 30000}, {"seed", 1}, {"distort", false}});
+  auto raw = load_toy_gmm3({{"n", 30000}, {"seed", 1}, {"distort", false}, {"normalize", false}});
   auto x = all_points(raw);
   auto y = all_labels(raw);
   const double means[3][2] = {{-4, 0}, {4, 0}, {0, 4}};
@@ -78,12 +78,32 @@ TEST_CASE("toy-gmm3 is u + 0.1 sin(u) plus noise of std 0.05 on the spec's three
     CHECK(cov[0][1].item<double>() == Approx(covs[k][1]).margin(cov_margin));
     CHECK(cov[1][1].item<double>() == Approx(covs[k][2]).margin(cov_margin));
   }
-  auto distorted = all_points(load_toy_gmm3({{"n", 30000}, {"seed", 1}}));
+  auto distorted = all_points(load_toy_gmm3({{"n", 30000}, {"seed", 1}, {"normalize", false}}));
   auto residual = (distorted - (x + 0.1 * torch::sin(x))).to(torch::kFloat64);
   CHECK(residual.mean().item<double>() == Approx(0.0).margin(0.002));
   CHECK(residual.std().item<double>() == Approx(0.05).margin(0.002));
-  auto clean = all_points(load_toy_gmm3({{"n", 30000}, {"seed", 1}, {"noise_std", 0.0}}));
+  auto clean = all_points(load_toy_gmm3({{"n", 30000}, {"seed", 1}, {"noise_std", 0.0}, {"normalize", false}}));
   CHECK(torch::allclose(clean, x + 0.1 * torch::sin(x), 1e-5, 1e-5));
+}
+
+TEST_CASE("toy mixtures are min-max scaled to [0, 1] per coordinate by default, an affine map of the raw points",
+          "[fast][data-loaders]") {
+  for (const char* name : {"toy-gmm5", "toy-gmm3"}) {
+    auto scaled = load_dataset({{"name", name}, {"n", 3000}, {"seed", 4}});
+    auto raw = load_dataset({{"name", name}, {"n", 3000}, {"seed", 4}, {"normalize", false}});
+    CHECK(scaled.descriptor.at("normalize") == true);
+    CHECK(load_dataset(scaled.descriptor).train.storage.equal(scaled.train.storage));
+    auto s = all_points(scaled).to(torch::kFloat64), r = all_points(raw).to(torch::kFloat64);
+    for (int d = 0; d < 2; ++d) {
+      CHECK(s.select(1, d).min().item<double>() == Approx(0.0).margin(1e-6));
+      CHECK(s.select(1, d).max().item<double>() == Approx(1.0).margin(1e-6));
+      // x_scaled = (x - min) / (max - min): recompute from the raw points.
+      auto rd = r.select(1, d);
+      auto expected = (rd - rd.min()) / (rd.max() - rd.min());
+      CHECK(torch::allclose(s.select(1, d), expected, 1e-5, 1e-5));
+    }
+    CHECK(all_labels(scaled).equal(all_labels(raw)));
+  }
 }
 
 TEST_CASE("toy mixtures are fixed by their seed and check their options", "[fast][data-loaders]") {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <functional>
+#include <tuple>
 
 #include "core/json_fields.h"
 #include "core/error.h"
@@ -35,11 +36,12 @@ struct MixtureOptions {
   int64_t seed;
   double test_fraction;
   bool distort;
+  bool normalize;
 };
 
 MixtureOptions read_common(const nlohmann::json& spec, const std::vector<std::string>& extra_keys) {
   json_fields::require_object(spec, "dataset");
-  std::vector<std::string> keys = {"name", "n", "seed", "test_fraction", "distort"};
+  std::vector<std::string> keys = {"name", "n", "seed", "test_fraction", "distort", "normalize"};
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   json_fields::only_keys(spec, "dataset", keys);
   MixtureOptions o;
@@ -47,6 +49,7 @@ MixtureOptions read_common(const nlohmann::json& spec, const std::vector<std::st
   o.seed = json_fields::integer(spec, "dataset", "seed", 0);
   o.test_fraction = json_fields::number(spec, "dataset", "test_fraction", 0.2);
   o.distort = json_fields::boolean(spec, "dataset", "distort", true);
+  o.normalize = json_fields::boolean(spec, "dataset", "normalize", true);
   if (o.n < 2 || o.n > 100'000'000)
     throw Error(fmt::format("preset key \"dataset.n\": expected a sample count in 2..100000000, got {}", o.n));
   if (!(o.test_fraction >= 0.0 && o.test_fraction < 1.0))
@@ -83,6 +86,12 @@ DatasetSplit draw_mixture(const std::string& name, const std::vector<GaussianCom
     if (o.distort) transform(x + 2 * i);
     y[i] = static_cast<int64_t>(k);
   }
+  if (o.normalize) {
+    // Min-max per coordinate over all n points (train and test alike: the scaling is part of the data).
+    const auto lo = std::get<0>(points.min(0, /*keepdim=*/true));
+    const auto hi = std::get<0>(points.max(0, /*keepdim=*/true));
+    points = (points - lo) / (hi - lo).clamp_min(1e-12);
+  }
 
   std::vector<std::string> class_names;
   for (const auto& c : components) class_names.push_back(fmt::format("({:g}, {:g})", c.mean[0], c.mean[1]));
@@ -100,7 +109,7 @@ DatasetSplit draw_mixture(const std::string& name, const std::vector<GaussianCom
   split.train = make("train", 0, o.n - n_test);
   split.test = make("test", o.n - n_test, o.n);
   split.descriptor = {{"name", name}, {"n", o.n}, {"seed", o.seed}, {"test_fraction", o.test_fraction},
-                      {"distort", o.distort}};
+                      {"distort", o.distort}, {"normalize", o.normalize}};
   return split;
 }
 
