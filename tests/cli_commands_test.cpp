@@ -18,41 +18,18 @@
 
 #include "test_support.h"
 
+using vaelab::test::CliResult;
+using vaelab::test::quoted;
+using vaelab::test::read_text;
+using vaelab::test::run_cli;
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int status = -1;  // exit status; 128 + n when killed by signal n (the shell reports it so)
-  std::string out;
-  std::string err;
-};
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
-// Runs vaelab-cli with `args` (already shell-quoted where needed) from `dir`, capturing both streams.
-CliResult run_cli(const fs::path& dir, const std::string& args) {
-  const fs::path out = dir / "cli.out", err = dir / "cli.err";
-  const std::string cmd = "cd " + quoted(dir.string()) + " && " + quoted(VAELAB_CLI_PATH) + " " + args + " >" +
-                          quoted(out.string()) + " 2>" + quoted(err.string());
-  const int raw = std::system(cmd.c_str());
-  CliResult r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  r.out = read_text(out);
-  r.err = read_text(err);
-  return r;
-}
 
 int count_lines(const std::string& text) {
   int n = 0;

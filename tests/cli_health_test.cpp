@@ -12,34 +12,16 @@
 
 #include "test_support.h"
 
-namespace {
-
-// Runs `vaelab-cli ARGS` in `dir` and returns its stdout; stderr goes to dir/stderr.txt. `status` gets
-// the exit status.
-std::string cli_stdout(const std::filesystem::path& dir, const std::string& args, int& status) {
-  const std::string command =
-      "cd '" + dir.string() + "' && '" + std::string(VAELAB_CLI_PATH) + "' " + args + " 2>stderr.txt";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  const int raw = pclose(pipe);
-  status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
-}
-
-}  // namespace
+using vaelab::test::run_cli;
 
 TEST_CASE("eval of a trained toy preset reports health with a verdict and its numbers", "[fast][cli][health]") {
   const auto dir = vaelab::test::scratch_dir("cli_health");
-  int status = -1;
-  cli_stdout(dir, "train --preset toy-gmm-vae --set dataset.n=600 --epochs 1 --threads 1 --out run", status);
-  REQUIRE(status == 0);
+  REQUIRE(run_cli(dir, "train --preset toy-gmm-vae --set dataset.n=600 --epochs 1 --threads 1 --out run").status == 0);
 
-  const std::string out = cli_stdout(dir, "eval --run run --threads 1", status);
+  const auto r = run_cli(dir, "eval --run run --threads 1");
+  const std::string out = r.out;
   INFO("stdout: " << out);
-  REQUIRE(status == 0);
+  REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(out);
   REQUIRE(j.contains("health"));
   const auto& h = j.at("health");

@@ -15,6 +15,11 @@
 
 #include "test_support.h"
 
+using vaelab::test::CliResult;
+using vaelab::test::quoted;
+using vaelab::test::read_text;
+using vaelab::test::run_cli;
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -22,36 +27,9 @@ namespace fs = std::filesystem;
 constexpr double kLn256 = 5.545177444479562;
 constexpr double kLn2 = 0.6931471805599453;
 
-struct CliResult {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
-CliResult run_cli(const fs::path& dir, const std::string& args) {
-  const fs::path out = dir / "cli.out", err = dir / "cli.err";
-  const std::string cmd = "cd " + quoted(dir.string()) + " && " + quoted(VAELAB_CLI_PATH) + " " + args + " >" +
-                          quoted(out.string()) + " 2>" + quoted(err.string());
-  const int raw = std::system(cmd.c_str());
-  CliResult r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  r.out = read_text(out);
-  r.err = read_text(err);
-  return r;
-}
 
 // A scratch folder of this process's own: several test processes may share the build tree.
 fs::path own_scratch_dir(const std::string& name) {

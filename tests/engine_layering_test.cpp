@@ -25,6 +25,7 @@ const std::vector<std::vector<std::string>> kLayers = {
     {"train"},                     // preset, trainer thread, checkpoints, snapshots, run folder
     {"session"},                   // the facade both front ends use
     {"compare"},                   // comparison table, its columns and entries
+    {"reproduce"},                 // papers' claims: runs, verdicts, the report
 };
 
 struct SourceFile {

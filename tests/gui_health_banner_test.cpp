@@ -16,29 +16,15 @@
 
 #include "test_support.h"
 
+using Shot = vaelab::test::GuiRun;
+using vaelab::test::run_gui;
+
 namespace {
 
 // 1000 Fashion-MNIST images, one 64-unit hidden layer, a fixed seed.
 const char* kTinyRun =
     "--preset fashion-vae --set dataset.subsample=1000 --set architecture.hidden=[64] --set batch_size=32 "
     "--set latent=4 --set seed=1 --threads 1";
-
-struct Shot {
-  int rc = -1;
-  std::string output;
-};
-
-Shot run_gui(const std::string& args) {
-  const std::string cmd = std::string(VAELAB_GUI_PATH) + " " + args + " 2>&1";
-  Shot s;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[1024];
-  while (fgets(buf, sizeof buf, p)) s.output += buf;
-  const int status = pclose(p);
-  s.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return s;
-}
 
 // The line of `output` that starts with `prefix`, without the prefix; "" when there is none.
 std::string line_after(const std::string& output, const std::string& prefix) {

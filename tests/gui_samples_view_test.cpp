@@ -14,29 +14,15 @@
 
 #include "test_support.h"
 
+using Shot = vaelab::test::GuiRun;
+using vaelab::test::run_gui;
+
 namespace {
 
 // 2000 Fashion-MNIST images, one 64-unit hidden layer, 8 latents; seeded like every preset run.
 const char* kBriefRun =
     "--preset fashion-vae --set dataset.subsample=2000 --set architecture.hidden=[64] --set batch_size=32 "
     "--set latent=8 --set seed=3 --train-steps 200";
-
-struct Shot {
-  int rc = -1;
-  std::string output;
-};
-
-Shot run_gui(const std::string& args) {
-  const std::string cmd = std::string(VAELAB_GUI_PATH) + " " + args + " 2>&1";
-  Shot s;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[512];
-  while (fgets(buf, sizeof buf, p)) s.output += buf;
-  const int status = pclose(p);
-  s.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return s;
-}
 
 // A PNG as grey values (mean of R, G, B).
 struct Grey {

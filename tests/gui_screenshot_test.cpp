@@ -13,6 +13,9 @@
 
 #include "test_support.h"
 
+using Shot = vaelab::test::GuiRun;
+using vaelab::test::run_gui;
+
 namespace {
 
 // A small, fast run: 1000 Fashion-MNIST images, one 64-unit hidden layer.
@@ -20,22 +23,6 @@ const char* kTinyRun =
     "--preset fashion-vae --set dataset.subsample=1000 --set architecture.hidden=[64] --set batch_size=32 "
     "--set latent=4";
 
-struct Shot {
-  int rc = -1;
-  std::string output;
-};
-
-Shot run_gui(const std::string& args) {
-  const std::string cmd = std::string(VAELAB_GUI_PATH) + " " + args + " 2>&1";
-  Shot s;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[512];
-  while (fgets(buf, sizeof buf, p)) s.output += buf;
-  const int status = pclose(p);
-  s.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return s;
-}
 
 struct Stats {
   int width = 0, height = 0;

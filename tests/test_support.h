@@ -1,9 +1,13 @@
 #pragma once
-// Shared fixtures for the tests: scratch folders, GPU skipping.
+// Shared fixtures for the tests: scratch folders, running the CLI and the app, GPU skipping.
+#include <sys/wait.h>
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace vaelab::test {
@@ -14,6 +18,59 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+// The whole of a file ("" when it cannot be read).
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// `s` in single quotes for the shell.
+inline std::string quoted(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+struct CliResult {
+  int status = -1;  // exit status (128 + signal when killed)
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs vaelab-cli with `args` (already shell-quoted where needed) from `dir`, capturing both streams
+// (through dir/cli.out and dir/cli.err).
+inline CliResult run_cli(const std::filesystem::path& dir, const std::string& args) {
+  const auto out = dir / "cli.out", err = dir / "cli.err";
+  const std::string cmd = "cd " + quoted(dir.string()) + " && " + quoted(VAELAB_CLI_PATH) + " " + args + " >" +
+                          quoted(out.string()) + " 2>" + quoted(err.string());
+  const int raw = std::system(cmd.c_str());
+  CliResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  r.out = read_text(out);
+  r.err = read_text(err);
+  return r;
+}
+
+struct GuiRun {
+  int rc = -1;         // exit status; -1 when the app did not exit normally
+  std::string output;  // stdout and stderr together
+};
+
+// Runs the app with `args` (the automation flags: --screenshot, --train-steps, ...).
+inline GuiRun run_gui(const std::string& args) {
+  const std::string cmd = std::string(VAELAB_GUI_PATH) + " " + args + " 2>&1";
+  GuiRun s;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return s;
+  char buf[1024];
+  while (fgets(buf, sizeof buf, p)) s.output += buf;
+  const int status = pclose(p);
+  s.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return s;
 }
 
 }  // namespace vaelab::test

@@ -7,19 +7,14 @@
 #include <sstream>
 #include <string>
 
+#include "test_support.h"
 #include "train/preset.h"
 
 using namespace vaelab;
+using vaelab::test::read_text;
 
 namespace {
 constexpr size_t kMaxDescription = 110;  // fits one terminal line after the name and a tab
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 }  // namespace
 
 TEST_CASE("Every preset's description is one short line", "[fast]") {

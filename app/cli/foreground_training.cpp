@@ -3,41 +3,18 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <string>
 #include <thread>
 
 #include "commands.h"
+#include "interrupt_flag.h"
 #include "core/error.h"
 
 namespace vaelab::cli {
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void on_sigint(int) {
-  g_interrupted.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process the usual way
-}
-
-// Installs the handler for the lifetime of one training run.
-struct SigintFlag {
-  SigintFlag() {
-    g_interrupted.store(false);
-    struct sigaction action {};
-    action.sa_handler = on_sigint;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &action, &previous);
-  }
-  ~SigintFlag() { sigaction(SIGINT, &previous, nullptr); }
-  bool raised() const { return g_interrupted.load(); }
-  struct sigaction previous {};
-};
 
 bool is_running_state(RunState s) { return s == RunState::Idle || s == RunState::Running; }
 
@@ -114,7 +91,7 @@ class ProgressDisplay {
 }  // namespace
 
 void train_in_foreground(Session& session, const std::string& out_dir, int64_t epochs_done) {
-  SigintFlag sigint;
+  InterruptFlag sigint;
   ProgressDisplay display(epochs_done);
   const auto t0 = std::chrono::steady_clock::now();
 

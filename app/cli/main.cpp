@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     register_eval_command(app);
     register_list_commands(app);
     register_compare_command(app);
+    register_reproduce_command(app);
     app.parse(argc, argv);  // runs the chosen command's callback
     return 0;
   } catch (const CLI::ParseError& e) {

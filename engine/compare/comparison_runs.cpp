@@ -42,6 +42,7 @@ ComparisonEntry ComparisonEntry::parse(const std::string& text) {
 }
 
 std::string ComparisonEntry::row_name(const std::string& preset_name) const {
+  if (!this->name.empty()) return this->name;
   std::string name = preset_name;
   for (const auto& o : overrides) {
     std::string tag = o;

@@ -17,7 +17,9 @@ namespace vaelab {
 struct ComparisonEntry {
   std::string source;
   std::vector<std::string> overrides;
-  // Folder and row name: the preset's name, then "_key-value" per override ('/' and '=' replaced).
+  std::string name;  // when set, the folder and row name (reproduce names its runs "<key>-s<seed>")
+  // Folder and row name: `name` when set, else the preset's name, then "_key-value" per override ('/'
+  // and '=' replaced).
   std::string row_name(const std::string& preset_name) const;
   static ComparisonEntry parse(const std::string& text);
 };

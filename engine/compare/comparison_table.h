@@ -31,6 +31,7 @@ struct ComparisonOptions {
   int64_t seed = 0;          // reseeds torch before each run's evaluation (same noise for every run)
   std::string split = "test";  // the view scored: "test" (train when the data has none) or "train"
                                // (the clustering papers' protocol: accuracy on the data clustered)
+  int64_t iwae_k = 0;        // > 0: the likelihood columns add the IWAE-k estimate of -log p(x)
   IndicatorOptions indicators;
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "analysis/evaluation.h"
@@ -10,6 +11,7 @@
 #include "analysis/likelihood_units.h"
 #include "analysis/model_health.h"
 #include "compare/metric_columns.h"
+#include "metrics/image_sharpness.h"
 #include "models/noise_vae.h"
 #include "models/ph_vae.h"
 
@@ -82,6 +84,7 @@ PassOptions pass_options(const ComparisonContext& run) {
 void likelihood_columns(const ComparisonContext& run, nlohmann::json& row) {
   auto options = pass_options<EvaluationOptions>(run);
   options.dequantize = dequantization_applies(run.dequantize, run.spec, run.view);
+  options.iwae_k = run.options.iwae_k;
   const Evaluation ev = evaluate_likelihood(run.model, run.view, options);
   const LikelihoodUnits units = likelihood_units(ev, run.spec, run.view);
   row["samples"] = ev.samples;
@@ -93,6 +96,10 @@ void likelihood_columns(const ComparisonContext& run, nlohmann::json& row) {
   row["dequantized"] = units.dequantized;
   row["likelihood_scale"] = likelihood_scale_id(units.scale);
   for (const auto& [name, value] : ev.terms) row["test_" + name] = finite_or_null(value);
+  if (ev.iwae_k > 0) {
+    row["iwae_k"] = ev.iwae_k;
+    row["test_iwae_nll"] = finite_or_null(ev.iwae_nll);
+  }
 }
 
 void reconstruction_columns(const ComparisonContext& run, nlohmann::json& row) {
@@ -100,14 +107,20 @@ void reconstruction_columns(const ComparisonContext& run, nlohmann::json& row) {
   const torch::Device device = run.model.device();
   int64_t total = run.view.size();
   if (run.options.limit > 0) total = std::min(total, run.options.limit);
-  double sum = 0;
+  double sum = 0, energy_x = 0, energy_xhat = 0;
+  const bool images = run.view.shape.height >= 2 && run.view.shape.width >= 2;
   for (int64_t begin = 0; begin < total; begin += run.options.batch_size) {
     const int64_t end = std::min(total, begin + run.options.batch_size);
     const Batch batch = run.view.batch(begin, end, device);
     auto xhat = run.model.reconstruct(batch);
     sum += (batch.x - xhat).pow(2).flatten(1).sum(1).sum().item<double>();
+    if (images) {
+      energy_x += gradient_energy_sum(batch.x);
+      energy_xhat += gradient_energy_sum(xhat);
+    }
   }
   row["recon_error"] = total > 0 ? finite_or_null(sum / static_cast<double>(total)) : nlohmann::json();
+  if (images && energy_x > 0) row["sharpness_ratio"] = finite_or_null(energy_xhat / energy_x);
 }
 
 void indicator_columns(const ComparisonContext& run, nlohmann::json& row) {
@@ -132,6 +145,15 @@ void health_columns(const ComparisonContext& run, nlohmann::json& row) {
   row["active_units"] = health.numbers.active_units;
   row["health"] = health_kind_id(health.verdict.kind);
   row["health_sentence"] = health.verdict.sentence;
+  row["variance_collapse_share"] = finite_or_null(health.numbers.variance_collapse_share);
+  if (!health.numbers.posterior_variance_ratio.empty()) {
+    row["min_posterior_variance_ratio"] = finite_or_null(*std::min_element(
+        health.numbers.posterior_variance_ratio.begin(), health.numbers.posterior_variance_ratio.end()));
+  }
+  if (health.numbers.toy) {
+    row["toy_distance"] = finite_or_null(health.numbers.toy_distance);
+    row["toy_distance_floor"] = finite_or_null(health.numbers.toy_distance_floor);
+  }
 }
 
 }  // namespace

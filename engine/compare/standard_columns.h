@@ -17,7 +17,12 @@
 //   over test inputs of sum_d (x_d - reconstruct(x)_d)^2, the posterior-mean reconstruction), kl_qz_pz
 //   (Def. 4, D~ - I~), mutual_information (I~), average_kl (D~), inactive_count (#sigma^2 > 0.8),
 //   influential_count (#I~ > 0.5), cov_mu_identity_frobenius, and model health (analysis/model_health.h):
-//   recon_r2, input_dependence, active_units, health (the verdict's id), health_sentence.
+//   recon_r2, input_dependence, active_units, health (the verdict's id), health_sentence,
+//   variance_collapse_share and min_posterior_variance_ratio (posterior variance over the prior's, the
+//   smallest dimension's; not for deterministic encoders), sharpness_ratio for images (gradient energy of
+//   the reconstructions over the inputs', metrics/image_sharpness.h), and for toy
+//   sets toy_distance, toy_distance_floor. With ComparisonOptions::iwae_k > 0 also iwae_k and
+//   test_iwae_nll (the IWAE-k estimate of -log p(x) on the same inputs, analysis/evaluation.h).
 #include "compare/comparison_table.h"
 
 namespace vaelab {

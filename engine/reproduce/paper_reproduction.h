@@ -1,0 +1,63 @@
+#pragma once
+// What `vaelab-cli reproduce PAPER` trains and which claims it judges: per seed paper, the runs (compare
+// entries, engine/compare/comparison_runs.h) at a size, the evaluation they need, and a function from
+// the evaluated comparison rows to the claims (reproduce/claim_verdict.h).
+//
+// Sizes: "tiny" (seconds per run: the end-to-end tests), "cpu" (a paper's claims in about 30 minutes on
+// 2 cores), "paper" (the paper's setup, for a GPU).
+//
+// Built so far (size "paper" throws vaelab::Error saying it is not built yet):
+//   ph-vae   tiny, cpu   toy-gmm5 S = 1 / 3 / 5 and toy-gmm3 S = 1 / 3: generated-vs-true energy distance
+//                        (model health), trained to convergence (100 epochs, learning rate x 0.96 per
+//                        epoch); MNIST S = 5 against S = 1 (the VAE, same network and budget): recon R^2
+//                        and IWAE-100 -log p.
+//   noise-vae tiny, cpu  MNIST: learned σ² against fixed σ² in {0.003, 0.01, 0.03, 0.1} (EVLB); β in
+//                        {1, 40, 80}: #σ² > 0.8 rises and #Ĩ > 0.5 falls; Fashion-MNIST: MoG-2 against
+//                        Gaussian noise (EVLB, R², the small component's weight).
+//   hebae    tiny, cpu   HEBAE against the VAE and WAE-MMD on MNIST for H in {2, 5, 10, 20}: ‖Cov(μ) − I‖_F.
+//   mog-vae  tiny, cpu   Fashion-MNIST ablations at equal steps: without KL_I (β2 = 0) the posterior
+//                        variances collapse, without PatchGAN (β4 = 0) reconstructions blur (sharpness
+//                        ratio) at a stated L1 cost.
+//   lecture  tiny, cpu   an IWAE-trained model (k = 5) against a VAE-trained one, both scored by IWAE-k on
+//                        the test split (cpu: k = 500 on 1000 digits; the paper: 5000 on all).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "reproduce/reproduction_report.h"
+
+namespace vaelab {
+
+struct ReproductionRun {
+  std::string key;    // "gmm5-S3"
+  std::string entry;  // a compare entry: "ph-vae-toy@options.orders=3@epochs=100"
+};
+
+// Per run key: the evaluated comparison rows (compare/standard_columns.h keys), one per seed, in the
+// order of the seeds asked for; a run that failed or was not reached has a null row.
+using RowsByRun = std::map<std::string, std::vector<nlohmann::json>>;
+
+struct PaperReproduction {
+  std::string paper;  // "ph-vae"
+  std::string title;
+  std::string size;
+  std::vector<ReproductionRun> runs;
+  int64_t eval_limit = 2000;  // test inputs scored per run (a seeded subset, the same for every run)
+  int64_t iwae_k = 0;         // > 0: score -log p(x) by IWAE-k too
+  std::vector<std::string> notes;  // the fair-chance choices and what is left, for the report
+  std::function<std::vector<ClaimResult>(const RowsByRun&)> claims;
+};
+
+// The papers `reproduce` names: ph-vae, noise-vae, hebae, mog-vae, lecture.
+std::vector<std::string> reproduction_papers();
+
+// Throws vaelab::Error for an unknown paper or size, or one not built yet.
+PaperReproduction paper_reproduction(const std::string& paper, const std::string& size);
+
+// Per-seed values of a row key for one run (NaN where the row or the key is missing or null).
+std::vector<double> seed_values(const RowsByRun& rows, const std::string& run, const std::string& key);
+
+}  // namespace vaelab
