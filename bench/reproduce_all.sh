@@ -6,7 +6,9 @@
 #   bash bench/reproduce_all.sh ph-vae lecture  # only these run now; the document takes every report in WORK
 #
 # Environment: BUILD (default build), WORK (default /tmp/vaelab-reproduce: one folder per paper; finished
-# runs there are reused), THREADS (2), SEEDS (1,2,3), DOCS (docs).
+# runs there are reused; a report made on another machine may be copied into WORK/PAPER with a one-line
+# WORK/PAPER.where saying where), THREADS (2), SEEDS (1,2,3), DOCS (docs), ASSEMBLE_ONLY=1 (write the
+# document from the reports already in WORK, run nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -19,6 +21,7 @@ run=("$@")
 [ "${#run[@]}" -gt 0 ] || run=("${papers[@]}")
 mkdir -p "$WORK"
 for p in "${run[@]}"; do
+  [ "${ASSEMBLE_ONLY:-0}" = 1 ] && break  # only rebuild the document from the reports in WORK
   echo "== $p"
   "$BUILD/vaelab-cli" reproduce "$p" --size cpu --seeds "$SEEDS" --threads "$THREADS" --out "$WORK/$p" \
     2>"$WORK/$p.log" || echo "$p: exit $? (see $WORK/$p.log)"
@@ -26,15 +29,22 @@ done
 {
   echo "# Reproductions"
   echo
-  echo "Each seed paper's headline claims, checked by \`vaelab-cli reproduce PAPER --size cpu\` (seeds $SEEDS, 2 CPU"
-  echo "threads; \`bash bench/reproduce_all.sh\`). A claim **holds** when the method beats its baseline by more than"
-  echo "max(2 standard errors over the seeds, the measurement's resolution), **does not hold** when it falls short"
-  echo "by as much, and is **inconclusive** in between (engine/reproduce/claim_verdict.h). The papers' numbers come"
-  echo "from their own, larger setups; ours from the CPU sizes stated in each table. Runs, tables and JSON"
-  echo "reports are written to the --out folder of each command."
+  echo "Each seed paper's headline claims, checked by \`vaelab-cli reproduce PAPER --size cpu\` (seeds $SEEDS,"
+  echo "on 2 CPU threads unless a section says where it ran; \`bash bench/reproduce_all.sh\`). A claim **holds**"
+  echo "when the method beats its baseline by more than max(2 standard errors over the seeds, the measurement's"
+  echo "resolution), **does not hold** when it falls short by as much, and is **inconclusive** in between"
+  echo "(engine/reproduce/claim_verdict.h). The papers' numbers come from their own, larger setups; ours from the"
+  echo "CPU sizes stated in each table. Runs, tables and JSON reports are written to the --out folder of each"
+  echo "command. Not yet here: the plots (curves per S, densities, heatmaps, membership maps) and \`--size paper\`."
   echo
   for p in "${papers[@]}"; do
-    if [ -f "$WORK/$p/report.md" ]; then cat "$WORK/$p/report.md"; else echo "## $p"; echo; echo "Not run."; fi
+    if [ -f "$WORK/$p/report.md" ]; then
+      cat "$WORK/$p/report.md"
+      # A run made elsewhere (scripts/gpu_check.sh, reproduce mode) says where in WORK/PAPER.where.
+      [ -f "$WORK/$p.where" ] && { echo; echo "Ran on: $(cat "$WORK/$p.where")"; }
+    else
+      echo "## $p"; echo; echo "Not run."
+    fi
     echo
   done
 } >"$DOCS/reproductions.md"
