@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -142,3 +144,41 @@ TEST_CASE("The interpolation view morphs each pair of inputs in small steps afte
   CHECK(moving >= rows - 2);  // distinct inputs decode differently at the two ends
   CHECK(smooth >= moving);    // and no single step carries most of the change
 }
+
+TEST_CASE("The covariance view draws both heatmaps and exports the covariance of the codes it shows", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_covariance_view");
+  const std::string shot = (dir / "cov.png").string(), csv = (dir / "cov.csv").string();
+  const Shot s = run_gui(std::string(kBriefRun) + " --view covariance --screenshot " + shot + " --export " + csv +
+                         " --size 1280x800");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  const Grey screen = load_grey(shot);
+  CHECK(variance(screen) > 100.0);
+  // 8 latents: 64 (j, k) rows; symmetric, unit diagonal correlation, variances >= 0.
+  std::ifstream in(csv);
+  REQUIRE(in.good());
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "j,k,covariance,correlation");
+  std::map<std::pair<int, int>, std::pair<double, double>> cells;
+  while (std::getline(in, line)) {
+    int j = 0, k = 0;
+    double cov = 0, corr = 0;
+    REQUIRE(std::sscanf(line.c_str(), "%d,%d,%lf,%lf", &j, &k, &cov, &corr) == 4);
+    cells[{j, k}] = {cov, corr};
+  }
+  REQUIRE(cells.size() == 64);
+  int varying = 0;
+  for (int j = 0; j < 8; ++j) {
+    CHECK(cells[{j, j}].first >= 0.0);
+    CHECK(cells[{j, j}].second == Approx(1.0));
+    varying += cells[{j, j}].first > 1e-3;
+    for (int k = 0; k < 8; ++k) {
+      CHECK(cells[{j, k}].first == Approx(cells[{k, j}].first).margin(1e-9));
+      CHECK(std::abs(cells[{j, k}].second) <= 1.0 + 1e-9);
+    }
+  }
+  CHECK(varying >= 2);  // a trained model's codes vary with the input
+}
+

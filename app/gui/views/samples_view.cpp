@@ -228,15 +228,15 @@ class SamplesView : public View {
         z.index_copy_(0, rows_k, model.from_prior_units(u.index_select(0, rows_k), k));
       }
       out.units = fmt::format("each sample's cluster c's Gaussian N(mu_c, sigma_c^2), c ~ pi over {} clusters", K);
-    }
-    if (auto* vade = dynamic_cast<Vade*>(&model); vade && !vade->prior_initialized())
-      out.units += " (not fitted yet: VaDE is still pre-training)"; else {
+    } else {
       z = model.from_prior_units(u);
       out.units = model.prior_scale(z.slice(0, 0, 1)).describe(groups);
       const std::string at = "at the current code", with = "at each sample's upper layers (top-down)";
       for (auto pos = out.units.find(at); pos != std::string::npos; pos = out.units.find(at, pos + with.size()))
         out.units.replace(pos, at.size(), with);
     }
+    if (auto* vade = dynamic_cast<Vade*>(&model); vade && !vade->prior_initialized())
+      out.units += " (not fitted yet: VaDE is still pre-training)";
     out.rows = rows;
     out.cols = cols;
     return decode_to_images(model, z, y.defined() ? y.to(device) : y);

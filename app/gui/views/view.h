@@ -96,7 +96,7 @@ class View {
   virtual bool add_comparison(const std::string& /*source*/) { return false; }
 };
 
-// The nine views, in switcher order (view_list.cpp).
+// The ten views, in switcher order (view_list.cpp).
 std::vector<std::unique_ptr<View>> make_views();
 
 std::unique_ptr<View> make_run_view();
@@ -108,6 +108,7 @@ std::unique_ptr<View> make_clusters_view();
 std::unique_ptr<View> make_residuals_view();
 std::unique_ptr<View> make_samples_view();
 std::unique_ptr<View> make_interpolation_view();
+std::unique_ptr<View> make_covariance_view();
 
 }  // namespace gui
 }  // namespace vaelab

@@ -14,6 +14,7 @@ std::vector<std::unique_ptr<View>> make_views() {
   views.push_back(make_residuals_view());
   views.push_back(make_samples_view());
   views.push_back(make_interpolation_view());
+  views.push_back(make_covariance_view());
   return views;
 }
 
