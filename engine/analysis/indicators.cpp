@@ -161,12 +161,22 @@ nlohmann::json Indicators::to_json() const {
           {"mean_posterior_variance", numbers_or_null(mean_posterior_variance)}};
 }
 
-Posterior collect_posteriors(Model& model, const Dataset& data, const IndicatorOptions& options,
-                             const std::function<bool(int64_t, int64_t)>& progress) {
+namespace {
+
+// The first `limit` rows of `data` (all when 0) that both collectors encode; throws on bad options or none.
+int64_t rows_to_encode(const Dataset& data, const IndicatorOptions& options) {
   if (options.batch_size <= 0) throw Error("indicators: batch_size must be > 0");
   int64_t total = data.size();
   if (options.limit > 0) total = std::min(total, options.limit);
   if (total <= 0) throw Error(fmt::format("indicators: dataset '{}' is empty", data.name));
+  return total;
+}
+
+}  // namespace
+
+Posterior collect_posteriors(Model& model, const Dataset& data, const IndicatorOptions& options,
+                             const std::function<bool(int64_t, int64_t)>& progress) {
+  const int64_t total = rows_to_encode(data, options);
 
   torch::NoGradGuard no_grad;
   const EvalModeGuard eval_mode(model);
@@ -190,10 +200,7 @@ Posterior collect_posteriors(Model& model, const Dataset& data, const IndicatorO
 PosteriorAgainstPrior collect_posteriors_against_prior(Model& model, const Dataset& data,
                                                        const IndicatorOptions& options,
                                                        const std::function<bool(int64_t, int64_t)>& progress) {
-  if (options.batch_size <= 0) throw Error("indicators: batch_size must be > 0");
-  int64_t total = data.size();
-  if (options.limit > 0) total = std::min(total, options.limit);
-  if (total <= 0) throw Error(fmt::format("indicators: dataset '{}' is empty", data.name));
+  const int64_t total = rows_to_encode(data, options);
 
   torch::NoGradGuard no_grad;
   const EvalModeGuard eval_mode(model);

@@ -32,15 +32,9 @@ ClaimResult compare_runs(const RowsByRun& rows, const std::string& paper, const 
                          const std::string& settings) {
   const auto o = seed_values(rows, ours.run, key);
   const auto r = seed_values(rows, reference.run, key);
-  ClaimResult c;
-  c.paper = paper;
-  c.id = id;
-  c.claim = claim;
-  c.papers = papers;
-  c.ours = fmt::format("{} {} vs {} {} ({})", ours.label, format_seeds(o), reference.label, format_seeds(r), key);
-  c.judgement = judge_claim(o, r, test);
-  c.settings = settings;
-  return c;
+  return {paper, id, claim, papers,
+          fmt::format("{} {} vs {} {} ({})", ours.label, format_seeds(o), reference.label, format_seeds(r), key),
+          judge_claim(o, r, test), settings};
 }
 
 PaperReproduction ph_vae(const std::string& size) {
@@ -142,17 +136,13 @@ PaperReproduction lecture(const std::string& size) {
                                   "Burda et al. 2015, Table 1: by 1–2 nats on MNIST", {"iwae", "IWAE-trained"},
                                   {"vae", "VAE-trained"}, "test_iwae_nll", lower, settings + ", " + scored));
     // The estimator's own property (lecture, IWAE): the k-sample bound is at least as tight as the ELBO.
-    ClaimResult tight;
-    tight.paper = "lecture";
-    tight.id = "iwae-bound-tighter";
-    tight.claim = "The IWAE-k bound on −log p is tighter than the negative ELBO (the VAE-trained model)";
-    tight.papers = "vae-lecture.md, IWAE: L_k ≥ L_1 = ELBO, increasing in k";
     const auto iw = seed_values(rows, "vae", "test_iwae_nll");
     const auto el = seed_values(rows, "vae", "test_nelbo");
-    tight.ours = fmt::format("IWAE-{} {} vs −ELBO {}", tiny ? 10 : 500, format_seeds(iw), format_seeds(el));
-    tight.judgement = judge_claim(iw, el, lower);
-    tight.settings = settings + ", " + scored;
-    claims.push_back(tight);
+    claims.push_back({"lecture", "iwae-bound-tighter",
+                      "The IWAE-k bound on −log p is tighter than the negative ELBO (the VAE-trained model)",
+                      "vae-lecture.md, IWAE: L_k ≥ L_1 = ELBO, increasing in k",
+                      fmt::format("IWAE-{} {} vs −ELBO {}", tiny ? 10 : 500, format_seeds(iw), format_seeds(el)),
+                      judge_claim(iw, el, lower), settings + ", " + scored});
     return claims;
   };
   return p;
@@ -252,19 +242,14 @@ PaperReproduction noise_vae(const std::string& size) {
     claims.push_back(compare_runs(rows, "noise-vae", "mog2-r2", "Fashion-MNIST: MoG-2 reconstructs no more than 0.05 R² below the Gaussian",
                                   "§5.2: MoG-2 models the noise, not at the signal's expense", {"fashion-mog2", "MoG-2"},
                                   {"fashion-gaussian", "Gaussian"}, "recon_r2", r2_within, settings));
-    ClaimResult pi;
-    pi.paper = "noise-vae";
-    pi.id = "mog2-weights";
-    pi.claim = "Fashion-MNIST: the small-variance component carries about 0.7 of the pixels (at least 0.55)";
-    pi.papers = "Table 1: σ² [1e-4, 2.9e-3–5.3e-3], π [0.70–0.78, 0.22–0.30]";
     const auto w = small_component_weight(rows, "fashion-mog2");
-    pi.ours = fmt::format("π(small σ²) {}", format_seeds(w));
     ClaimTest near;
     near.at_least_as_good = true;
     near.allowance = 0.15;  // 0.7 - 0.15 = 0.55
-    pi.judgement = judge_claim(w, {0.7}, near);
-    pi.settings = settings;
-    claims.push_back(pi);
+    claims.push_back({"noise-vae", "mog2-weights",
+                      "Fashion-MNIST: the small-variance component carries about 0.7 of the pixels (at least 0.55)",
+                      "Table 1: σ² [1e-4, 2.9e-3–5.3e-3], π [0.70–0.78, 0.22–0.30]",
+                      fmt::format("π(small σ²) {}", format_seeds(w)), judge_claim(w, {0.7}, near), settings});
     return claims;
   };
   return p;
@@ -350,17 +335,13 @@ PaperReproduction mog_vae(const std::string& size) {
                                   "§3, eq. 21: KL_I keeps individual posteriors from collapsing to a Dirac delta",
                                   {"no-kl-i", "β2=0"}, {"full", "full"}, "variance_collapse_share", more_collapse,
                                   settings));
-    ClaimResult kept;
-    kept.paper = "mog-vae";
-    kept.id = "kl-i-keeps-variance";
-    kept.claim = "With KL_I every dimension keeps a posterior variance above 1e-4 of the prior's";
-    kept.papers = "§3: with KL_I the posteriors do not collapse";
     const auto min_ratio = seed_values(rows, "full", "min_posterior_variance_ratio");
-    kept.ours = fmt::format("smallest variance ratio {} (β2=0: {})", format_seeds(min_ratio),
-                            format_seeds(seed_values(rows, "no-kl-i", "min_posterior_variance_ratio")));
-    kept.judgement = judge_claim(min_ratio, {1e-4}, ClaimTest{});
-    kept.settings = settings;
-    claims.push_back(kept);
+    claims.push_back({"mog-vae", "kl-i-keeps-variance",
+                      "With KL_I every dimension keeps a posterior variance above 1e-4 of the prior's",
+                      "§3: with KL_I the posteriors do not collapse",
+                      fmt::format("smallest variance ratio {} (β2=0: {})", format_seeds(min_ratio),
+                                  format_seeds(seed_values(rows, "no-kl-i", "min_posterior_variance_ratio"))),
+                      judge_claim(min_ratio, {1e-4}, ClaimTest{}), settings});
     ClaimTest sharper;
     sharper.min_effect = 0.02;
     auto blur = compare_runs(rows, "mog-vae", "patchgan-sharper",
