@@ -8,6 +8,7 @@
 #include "models/ph_vae.h"
 #include "models/registry.h"
 #include "models/vae.h"
+#include "train/output_bias_init.h"
 
 using namespace vaelab;
 
@@ -168,4 +169,40 @@ TEST_CASE("PH-VAE rejects bad options naming the key", "[fast][ph-vae]") {
   CHECK_THROWS_WITH(make_model(ph_spec({{"amplitude", 0}})), Catch::Contains("options.amplitude"));
   CHECK_THROWS_WITH(make_model(ph_spec({{"recon", "l1"}})), Catch::Contains("recon"));
   CHECK_THROWS_WITH(make_model(ph_spec({{"order", 2}})), Catch::Contains("order"));
+}
+
+TEST_CASE("PH-VAE's decoder ends in a sigmoid in every recon mode and its output bias starts at the logit of the mean",
+          "[fast][ph-vae]") {
+  torch::manual_seed(5);
+  ModelSpec spec = ph_spec({{"orders", 2}, {"recon", "likelihood"}});
+  spec.likelihood.kind = Likelihood::Kind::Gaussian;
+  spec.likelihood.sigma2 = 0.01;
+  auto model = make_model(spec);
+  torch::NoGradGuard no_grad;
+  // Far-out codes would push an unbounded output outside [0, 1].
+  const auto mean = model->decode(20.0 * torch::randn({64, 3}));
+  CHECK(mean.min().item<double>() >= 0.0);
+  CHECK(mean.max().item<double>() <= 1.0);
+  // The Gaussian's mean is that sigmoid output: -log p by hand.
+  Batch batch{torch::rand({2, 5}), {}};
+  const auto z = torch::randn({2, 3});
+  const auto ll = model->log_likelihood(batch, z);
+  const auto xhat = model->decode(z);
+  for (int64_t i = 0; i < 2; ++i) {
+    double hand = 0;
+    for (int64_t d = 0; d < 5; ++d) {
+      const double r = batch.x[i][d].item<double>() - xhat[i][d].item<double>();
+      hand += -0.5 * std::log(2 * M_PI * 0.01) - r * r / (2 * 0.01);
+    }
+    CHECK(ll[i].item<double>() == Approx(hand).epsilon(1e-5));
+  }
+  // The bias of the last layer starts where sigmoid gives the data's mean.
+  const auto data_mean = torch::tensor({0.1f, 0.3f, 0.5f, 0.7f, 0.9f});
+  REQUIRE(initialize_output_bias(*model, spec.likelihood, data_mean));
+  torch::Tensor bias;
+  for (const auto& p : model->named_parameters())
+    if (p.key().rfind("decoder.", 0) == 0 && p.key().size() > 5 && p.key().compare(p.key().size() - 5, 5, ".bias") == 0)
+      bias = p.value();
+  REQUIRE(bias.defined());
+  CHECK(torch::allclose(torch::sigmoid(bias), data_mean, 1e-4, 1e-5));
 }

@@ -93,13 +93,17 @@ Posterior PhVae::encode(const Batch& batch) {
 }
 
 torch::Tensor PhVae::recon_nll(const torch::Tensor& x, const torch::Tensor& out) const {
-  if (options_.recon == "likelihood") return spec_.likelihood.nll(x, out);
-  return (x - out).pow(2).flatten(1).sum(1);
+  // x_hat = sigmoid(out), the paper's final f = Sigmoid (spec §2). A Bernoulli likelihood takes the raw
+  // output as its logits, which is the same link computed stably.
+  if (options_.recon == "likelihood") {
+    if (spec_.likelihood.kind == Likelihood::Kind::Bernoulli) return spec_.likelihood.nll(x, out);
+    return spec_.likelihood.nll(x, torch::sigmoid(out));
+  }
+  return (x - torch::sigmoid(out)).pow(2).flatten(1).sum(1);
 }
 
 torch::Tensor PhVae::decode(const torch::Tensor& z, const torch::Tensor& /*y*/) {
-  auto out = decoder_output(z);
-  return options_.recon == "likelihood" ? spec_.likelihood.mean(out) : out;
+  return torch::sigmoid(decoder_output(z));
 }
 
 torch::Tensor PhVae::log_likelihood(const Batch& batch, const torch::Tensor& z) {

@@ -69,6 +69,7 @@ class PhVae : public Model {
   const PhVaeOptions& options() const { return options_; }
 
  private:
+  // The decoder's raw output; x_hat = sigmoid(raw) in every recon mode (spec §2).
   torch::Tensor decoder_output(const torch::Tensor& z) { return decoder_->forward(z); }
   // -log p(x^1 | raw decoder output), {B}.
   torch::Tensor recon_nll(const torch::Tensor& x, const torch::Tensor& out) const;

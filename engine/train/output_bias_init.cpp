@@ -45,7 +45,9 @@ bool initialize_output_bias(Model& model, const Likelihood& likelihood, const to
     return false;
   }
   torch::NoGradGuard no_grad;
-  bias.copy_(raw_output_for_mean(likelihood, target).to(bias.options()));
+  // PH-VAE's decoder ends in a sigmoid whatever its recon (spec §2): its raw output is a logit.
+  const Likelihood link = model.variant() == "ph-vae" ? Likelihood{} : likelihood;
+  bias.copy_(raw_output_for_mean(link, target).to(bias.options()));
   return true;
 }
 

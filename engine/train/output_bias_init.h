@@ -15,6 +15,8 @@
 //   "decoder" module that has one: per element when it has C*H*W (or D) entries (MLP decoders), per
 //   channel from the channel means when it has C (convolutional decoders). Returns false and changes
 //   nothing when the model has no "decoder" module or that bias has another size. Weights are untouched.
+//   PH-VAE's decoder ends in a sigmoid in every recon mode (spec §2), so its bias gets the logit of the
+//   mean whatever its likelihood.
 #include <torch/types.h>
 
 #include "data/dataset.h"
