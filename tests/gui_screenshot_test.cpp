@@ -1,19 +1,20 @@
 // The desktop app end to end: every view renders a legible, non-blank screenshot after a few training
 // steps. Needs a display: the test script runs the suite under xvfb-run.
 #include <catch2/catch.hpp>
-#include <stb_image.h>
 
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 #include <string>
 
+#include "png_stats.h"
 #include "test_support.h"
 
 using Shot = vaelab::test::GuiRun;
+using Stats = vaelab::test::PngStats;
+using vaelab::test::png_stats;
 using vaelab::test::run_gui;
 
 namespace {
@@ -23,33 +24,6 @@ const char* kTinyRun =
     "--preset fashion-vae --set dataset.subsample=1000 --set architecture.hidden=[64] --set batch_size=32 "
     "--set latent=4";
 
-
-struct Stats {
-  int width = 0, height = 0;
-  double variance = 0;
-  size_t colours = 0;
-};
-
-Stats image_stats(const std::string& path) {
-  Stats st;
-  int c = 0;
-  unsigned char* px = stbi_load(path.c_str(), &st.width, &st.height, &c, 3);
-  REQUIRE(px != nullptr);
-  std::set<uint32_t> colours;
-  double sum = 0, sum2 = 0;
-  const size_t n = static_cast<size_t>(st.width) * st.height;
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char* q = px + i * 3;
-    const double g = (q[0] + q[1] + q[2]) / 3.0;
-    sum += g, sum2 += g * g;
-    if (colours.size() < 100000) colours.insert((uint32_t(q[0]) << 16) | (uint32_t(q[1]) << 8) | q[2]);
-  }
-  stbi_image_free(px);
-  const double mean = sum / n;
-  st.variance = sum2 / n - mean * mean;
-  st.colours = colours.size();
-  return st;
-}
 
 }  // namespace
 
@@ -64,7 +38,7 @@ TEST_CASE("Every view renders a non-blank screenshot after 20 training steps", "
                          " --size 1280x800");
   INFO(s.output);
   REQUIRE(s.rc == 0);
-  const Stats st = image_stats(png);
+  const Stats st = png_stats(png);
   CHECK(st.width == 1280);
   CHECK(st.height == 800);
   CHECK(st.variance > 100.0);
@@ -78,13 +52,13 @@ TEST_CASE("The plot demo and the 2-D toy manifold render", "[gui]") {
   Shot s = run_gui(std::string(kTinyRun) + " --view plot-demo --screenshot " + demo + " --size 1280x800");
   INFO(s.output);
   REQUIRE(s.rc == 0);
-  CHECK(image_stats(demo).colours > 100);  // four plots, colour bar, legend
+  CHECK(png_stats(demo).colours > 100);  // four plots, colour bar, legend
   const std::string toy = (dir / "toy.png").string();
   s = run_gui("--preset toy-gmm-vae --set dataset.n=2000 --train-steps 20 --view manifold --screenshot " + toy +
               " --size 1280x800");
   INFO(s.output);
   REQUIRE(s.rc == 0);
-  CHECK(image_stats(toy).colours > 50);  // scatter + two density heatmaps
+  CHECK(png_stats(toy).colours > 50);  // scatter + two density heatmaps
 }
 
 TEST_CASE("Without a display the app names vaelab-cli and exits with 2", "[gui]") {
@@ -122,7 +96,7 @@ TEST_CASE("The curves view exports SVG, CSV and PNG, and an image view exports n
   csv_text << fcsv.rdbuf();
   CHECK_THAT(svg_text.str(), Catch::StartsWith("<svg") && Catch::Contains("<polyline") && Catch::Contains("loss"));
   CHECK_THAT(csv_text.str(), Catch::StartsWith("series,x,y\n") && Catch::Contains("loss (step),0,"));
-  CHECK(image_stats(png).width > 400);  // the plot's screen rectangle, scaled 2x
+  CHECK(png_stats(png).width > 400);  // the plot's screen rectangle, scaled 2x
 
   // Sliders: the decoded 28x28 image at native resolution x 2 (the export scale).
   const std::string img = (dir / "s.png").string();
@@ -130,7 +104,7 @@ TEST_CASE("The curves view exports SVG, CSV and PNG, and an image view exports n
               " --export " + img + " --size 1024x700");
   INFO(s.output);
   REQUIRE(s.rc == 0);
-  const Stats st = image_stats(img);
+  const Stats st = png_stats(img);
   CHECK(st.width == 56);
   CHECK(st.height == 56);
 

@@ -19,4 +19,5 @@ void register_resume_command(CLI::App& app);   // resume --run DIR [--epochs N] 
 void register_eval_command(CLI::App& app);     // eval --run DIR -> one JSON object     (command_eval.cpp)
 void register_list_commands(CLI::App& app);    // presets, datasets, variants           (command_list.cpp)
 void register_compare_command(CLI::App& app);  // compare runs                          (command_compare.cpp)
+void register_export_command(CLI::App& app);     // export --run DIR --out FILE (PyTorch) (command_export.cpp)
 void register_reproduce_command(CLI::App& app);  // reproduce PAPER -> report.md      (command_reproduce.cpp)

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     register_list_commands(app);
     register_compare_command(app);
     register_reproduce_command(app);
+    register_export_command(app);
     app.parse(argc, argv);  // runs the chosen command's callback
     return 0;
   } catch (const CLI::ParseError& e) {

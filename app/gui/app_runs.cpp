@@ -70,6 +70,7 @@ bool App::open_initial(std::string& error) {
   try {
     SessionOptions options;
     options.overrides = cl_.overrides;
+    options.dataset = cl_.dataset;
     options.trainer.threads = cl_.torch_threads;
     session_ = Session::open(cl_.source, options);
     snapshot_ = session_->snapshot();
@@ -104,9 +105,11 @@ void App::open_async(const std::string& source, const std::string& preset_json) 
   opening_what_ = source.empty() ? "the edited preset" : source;
   auto overrides = cl_.overrides;
   const int threads = cl_.torch_threads;
-  tasks_->run("open a run", [this, source, preset_json, overrides, threads](TaskContext&) -> std::function<void()> {
+  const std::string dataset = cl_.dataset;
+  tasks_->run("open a run", [this, source, preset_json, overrides, threads, dataset](TaskContext&) -> std::function<void()> {
     SessionOptions options;
     options.trainer.threads = threads;
+    options.dataset = dataset;
     std::shared_ptr<Session> s;
     std::string error;
     try {

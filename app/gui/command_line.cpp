@@ -10,13 +10,16 @@ namespace gui {
 bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code) {
   CLI::App app{"vaelab: train and study variational autoencoders (desktop app; vaelab-cli is the headless tool)"};
   std::string positional, preset, run, size;
-  app.add_option("source", positional, "run folder, checkpoint, preset file or preset name");
+  app.add_option("source", positional, "run folder, checkpoint, preset file, preset name or PyTorch model (.pt)");
   app.add_option("--preset", preset, "preset name or preset JSON file");
   app.add_option("--run", run, "run folder or checkpoint to open");
   app.add_option("--set", out.overrides, "override a preset field, e.g. --set options.beta=4");
+  app.add_option("--dataset", out.dataset,
+                 "the data set a PyTorch (TorchScript) model is shown on (default: by its input_shape)");
   app.add_option("--train-steps", out.train_steps, "train this many steps before showing (headless use)");
   app.add_option("--view", out.view,
-                 "view to show: run, curves, sliders, manifold, traversals, clusters, residuals, samples, interpolation, plot-demo");
+                 "view to show: run, curves, sliders, manifold, traversals, clusters, residuals, samples, interpolation, "
+                 "covariance, latent-pairs, plot-demo");
   app.add_option("--screenshot", out.screenshot, "render the view, write this PNG and exit");
   app.add_option("--compare", out.compare, "overlay another run (folder, metrics.csv or checkpoint) on the curves");
   app.add_option("--export", out.exports, "with --screenshot: also export the view to FILE (.png, .svg or .csv)");

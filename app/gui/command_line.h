@@ -3,6 +3,7 @@
 //
 //   vaelab                                  opens the default preset (fashion-vae), ready to train
 //   vaelab DIR|CHECKPOINT|PRESET            opens a run folder, checkpoint, preset file or preset name
+//   vaelab MODEL.pt [--dataset NAME]        opens a VAE trained in PyTorch (TorchScript, README) on NAME
 //   vaelab [--preset P | --run DIR] [--train-steps N] [--set k=v]... --view NAME
 //          --screenshot FILE.png [--size WxH]      headless: render NAME, write the PNG, exit 0
 //          [--export FILE.png|.svg|.csv]...        ... and also run the view's export (as Ctrl+E does)
@@ -18,6 +19,7 @@ namespace gui {
 struct CommandLine {
   std::string source = "fashion-vae";  // what to open
   std::vector<std::string> overrides;  // --set a.b=value
+  std::string dataset;                 // --dataset NAME: the data a PyTorch model is shown on
   int64_t train_steps = 0;
   std::string view;                    // --view NAME (start view; required with --screenshot)
   std::string screenshot;              // --screenshot FILE.png

@@ -23,19 +23,27 @@ namespace vaelab {
 
 struct SessionOptions {
   std::vector<std::string> overrides;  // "a.b.c=value", applied in order (see apply_override)
+  // A model trained elsewhere (TorchScript file) is shown on this data set (a dataset_catalog() name);
+  // "" picks one by the model's input_shape: [1, 28, 28] or [784] -> fashion-mnist, [2] -> toy-gmm5.
+  std::string dataset;
   TrainerOptions trainer;
 };
 
 class Session {
  public:
   // source is, in this order of checks: a run folder (holding checkpoint.pt), a checkpoint file
-  // (anything that is not *.json), a preset file (*.json), or a preset name under assets/presets.
+  // (anything that is not *.json; a file that is no vaelab checkpoint but a PyTorch model in the
+  // TorchScript format of models/torchscript_model.h opens as open_model_file does), a preset file
+  // (*.json), or a preset name under assets/presets.
   // Overrides apply to the preset (for a checkpoint: its stored preset, e.g. "epochs=20" to train on).
   // Throws vaelab::Error with a one-line message when anything cannot be opened.
   static std::unique_ptr<Session> open(const std::string& source, const SessionOptions& options = {});
   // From preset JSON already in memory (the GUI's preset editor); overrides still apply.
   static std::unique_ptr<Session> from_preset_json(nlohmann::json preset_json,
                                                    const SessionOptions& options = {});
+  // A VAE trained elsewhere (TorchScript file): shown on options.dataset with every view that needs only
+  // encode/decode; never trained (trained_elsewhere(); start/step do nothing, saving throws).
+  static std::unique_ptr<Session> open_model_file(const std::string& path, const SessionOptions& options = {});
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -45,6 +53,7 @@ class Session {
   const std::shared_ptr<const DatasetSplit>& data() const;
   Trainer& trainer();
   bool resumed() const;  // opened from a checkpoint or run folder
+  bool trained_elsewhere() const;  // opened with open_model_file
 
   void start();
   void pause();

@@ -149,7 +149,11 @@ void save_checkpoint(const std::string& path, Model& model, torch::optim::Optimi
                       {"has_optimizer", optimizer != nullptr},
                       {"tensors", listing}};
   archive.write(kMetaKey, c10::IValue(j.dump()));
+  write_archive_atomically(archive, path, "checkpoint");
+}
 
+void write_archive_atomically(torch::serialize::OutputArchive& archive, const std::string& path,
+                              const std::string& what) {
   // Serialised in memory first: the archive's own file writer finishes in a destructor and so cannot
   // report a full disk; the durable writer checks every write (core/atomic_write.h).
   std::string bytes;
@@ -159,12 +163,12 @@ void save_checkpoint(const std::string& path, Model& model, torch::optim::Optimi
       return size;
     });
   } catch (const std::exception& e) {
-    throw Error(fmt::format("cannot write checkpoint \"{}\": {}", path, first_line(e.what())));
+    throw Error(fmt::format("cannot write {} \"{}\": {}", what, path, first_line(e.what())));
   }
   auto parent = fs::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) fs::create_directories(parent, ec);
-  write_file_atomically(path, bytes, "checkpoint");
+  write_file_atomically(path, bytes, what);
 }
 
 CheckpointMeta read_checkpoint_meta(const std::string& path) {

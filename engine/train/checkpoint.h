@@ -47,6 +47,11 @@ std::string describe_spec(const ModelSpec& spec);
 // optimizer may be null (no optimiser state stored).
 void save_checkpoint(const std::string& path, Model& model, torch::optim::Optimizer* optimizer,
                      const CheckpointMeta& meta);
+// Serialises `archive` in memory and writes it to `path` whole or not at all (core/atomic_write.h),
+// creating the folder; failures throw vaelab::Error `cannot write <what> "PATH": <reason>`. Checkpoints and
+// the PyTorch export (train/pytorch_export.h) are written this way.
+void write_archive_atomically(torch::serialize::OutputArchive& archive, const std::string& path,
+                              const std::string& what);
 // Reads only the metadata (to rebuild the preset, dataset and model before loading the tensors).
 CheckpointMeta read_checkpoint_meta(const std::string& path);
 // Validates against `spec` and the model's tensors, then loads weights, buffers, extra state and (when

@@ -87,6 +87,7 @@ struct Trainer::Impl {
   std::shared_ptr<const ModelSnapshot> model_snapshot;
   std::shared_ptr<const MetricHistory> metrics_snapshot;
   int64_t probe_step = -1, model_step = -1;
+  bool foreign = false;  // trained elsewhere: shown, never trained (use_foreign_model)
 
   // --- shared between threads ---
   std::atomic<RunState> state{RunState::Idle};
@@ -116,7 +117,7 @@ struct Trainer::Impl {
     model = std::move(m);
     model->to(device);
     model->train();
-    optimizer = make_optimizer(preset.optimizer, model->trainable_parameters());
+    optimizer = foreign ? nullptr : make_optimizer(preset.optimizer, model->trainable_parameters());
     guard.reset(*model);
     probe_step = model_step = -1;
   }
@@ -337,10 +338,11 @@ struct Trainer::Impl {
     const RunState s = state.load();
     std::exception_ptr error;
     const bool final_state = s == RunState::Stopped || s == RunState::Failed || s == RunState::Finished;
+    const bool trainable = !foreign;
     switch (c.kind) {
       case Command::Start:
       case Command::Resume:
-        if (s == RunState::Idle || s == RunState::Paused || s == RunState::Diverged) {
+        if (trainable && (s == RunState::Idle || s == RunState::Paused || s == RunState::Diverged)) {
           steps_remaining = -1;
           if (s == RunState::Diverged) message.clear();
           set_state(RunState::Running);
@@ -353,7 +355,7 @@ struct Trainer::Impl {
         }
         break;
       case Command::Step:
-        if (!final_state && c.n > 0) {
+        if (trainable && !final_state && c.n > 0) {
           steps_remaining = c.n;
           if (s == RunState::Diverged) message.clear();
           set_state(RunState::Running);
@@ -397,6 +399,7 @@ struct Trainer::Impl {
   }
 
   void save(const std::string& path) {
+    if (foreign) throw Error(fmt::format("cannot save \"{}\": {}", path, message));
     CheckpointMeta meta;
     meta.preset = preset.to_json();
     meta.spec = spec;
@@ -595,6 +598,23 @@ const Preset& Trainer::preset() const { return impl_->preset; }
 const ModelSpec& Trainer::spec() const { return impl_->spec; }
 torch::Device Trainer::device() const { return impl_->device; }
 const std::shared_ptr<const DatasetSplit>& Trainer::data() const { return impl_->data; }
+
+void Trainer::use_foreign_model(std::shared_ptr<Model> model, ModelSpec spec,
+                                std::function<std::shared_ptr<Model>(Model&)> cloner, std::string note) {
+  if (state() != RunState::Idle || impl_->pending.load() != 0)
+    throw Error("use_foreign_model: only right after construction, before any command");
+  std::lock_guard<std::mutex> lock(impl_->cmd_mutex);
+  impl_->foreign = true;
+  impl_->spec = std::move(spec);
+  impl_->message = std::move(note);
+  impl_->build_model(std::move(model));
+  impl_->model->eval();
+  impl_->cloner = std::move(cloner);
+  impl_->model_snapshot.reset();
+  impl_->publish();
+}
+
+bool Trainer::trained_elsewhere() const { return impl_->foreign; }
 
 void Trainer::replace_model_for_testing(std::shared_ptr<Model> model,
                                         std::function<std::shared_ptr<Model>(Model&)> cloner) {

@@ -83,6 +83,14 @@ class Trainer {
   torch::Device device() const;
   const std::shared_ptr<const DatasetSplit>& data() const;
 
+  // A model trained elsewhere (a PyTorch TorchScript file, models/torchscript_model.h), shown but never
+  // trained: replaces the model made from the preset right after construction, with its own spec;
+  // publishes snapshots of it (copies made by `cloner`) with `note` as the progress message. From then on
+  // start/resume/step do nothing and save_checkpoint throws vaelab::Error.
+  void use_foreign_model(std::shared_ptr<Model> model, ModelSpec spec,
+                         std::function<std::shared_ptr<Model>(Model&)> cloner, std::string note);
+  bool trained_elsewhere() const;
+
   // Test hook: replaces the model made from the preset, right after construction (before any command).
   // The optimiser is rebuilt over the new model's trainable_parameters(). `cloner` makes the published
   // model copies; when empty, snapshots carry no model (the probe strip still works).

@@ -4,6 +4,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -11,6 +13,7 @@
 #include "core/error.h"
 #include "core/main_thread_tasks.h"
 #include "model_health_monitor.h"
+#include "models/torchscript_model.h"
 #include "session/session.h"
 #include "views/run_view_health.h"
 #include "views/view.h"
@@ -113,14 +116,28 @@ class RunView : public View, public ShowsModelHealth {
       row("variant", spec.variant, "Which VAE objective is optimised (see the spec: VARIANTS.md).");
       row("latent", std::to_string(spec.latent),
           "H, the size of the latent code z; the prior is p(z) = N(0, I) unless the variant says otherwise.");
-      row("architecture", spec.architecture.to_json().dump(), "Encoder/decoder networks q(z|x) and p(x|z).");
-      row("likelihood", spec.likelihood.to_json().dump(),
-          "The decoder's observation model p(x|z): Bernoulli (cross-entropy), Gaussian (squared error / 2 sigma^2), "
-          "Laplace (L1).");
-      row("optimizer", preset.optimizer.type + ", lr " + std::to_string(preset.optimizer.lr),
-          "Main optimiser and learning rate (Adam, Kingma & Ba 2015, is the default).");
-      row("batch / epochs", std::to_string(preset.batch_size) + " / " + std::to_string(preset.epochs),
-          "Mini-batch size M and the number of passes over the training set.");
+      if (s->trained_elsewhere()) {
+        // What a TorchScript file says about itself (models/torchscript_model.h); its networks are its own.
+        const auto snap_model = ctx.snapshot && ctx.snapshot->model ? ctx.snapshot->model->model : nullptr;
+        const auto* file = dynamic_cast<const TorchScriptModel*>(snap_model.get());
+        row("trained", "elsewhere (PyTorch, TorchScript)",
+            "Opened from a TorchScript file: encode/decode are the file's own; vaelab cannot train it.");
+        if (file) {
+          row("likelihood", file->likelihood_text().empty() ? "none given (no -log p)" : file->likelihood_text(),
+              "The file's 'likelihood' attribute: bernoulli or gaussian:<sigma2>; without it there is no ELBO.");
+          row("input shape", file->input_shape().empty() ? "as the data" : fmt::format("[{}]", fmt::join(file->input_shape(), ", ")),
+              "The file's 'input_shape' attribute: what encode() takes per input.");
+        }
+      } else {
+        row("architecture", spec.architecture.to_json().dump(), "Encoder/decoder networks q(z|x) and p(x|z).");
+        row("likelihood", spec.likelihood.to_json().dump(),
+            "The decoder's observation model p(x|z): Bernoulli (cross-entropy), Gaussian (squared error / 2 sigma^2), "
+            "Laplace (L1).");
+        row("optimizer", preset.optimizer.type + ", lr " + std::to_string(preset.optimizer.lr),
+            "Main optimiser and learning rate (Adam, Kingma & Ba 2015, is the default).");
+        row("batch / epochs", std::to_string(preset.batch_size) + " / " + std::to_string(preset.epochs),
+            "Mini-batch size M and the number of passes over the training set.");
+      }
       row("device", s->trainer().device().str(), "Where training runs (auto picks CUDA when available).");
       for (const auto& [k, v] : spec.options.items()) {
         auto it = option_meanings().find(k);
@@ -129,6 +146,16 @@ class RunView : public View, public ShowsModelHealth {
       ImGui::EndTable();
     }
     ImGui::Separator();
+    if (s->trained_elsewhere()) {
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextDisabled("A model trained elsewhere has no preset. To train one here, open a preset or a run "
+                          "(File, or drop it on the window).");
+      ImGui::PopTextWrapPos();
+      ImGui::EndChild();
+      ImGui::SameLine();
+      draw_controls(ctx, s);
+      return;
+    }
     ImGui::Text("Preset (edit, then Apply to start a new run)");
     tooltip("The whole preset as JSON. It is checked as you type (Preset::from_json); Apply opens a new run "
             "with it, discarding the current model.");
@@ -154,11 +181,30 @@ class RunView : public View, public ShowsModelHealth {
     ImGui::EndChild();
 
     ImGui::SameLine();
-    // ---- right: controls, progress, checkpoints, probe strip ----
+    draw_controls(ctx, s);
+  }
+
+  bool export_png(const std::string& path, float scale, std::string& error) override {
+    return probe_grid_.export_png(path, scale, error);
+  }
+
+ private:
+  // ---- right: controls, progress, checkpoints, health, probe strip ----
+  void draw_controls(ViewContext& ctx, Session* s) {
+    const float fs = ImGui::GetFontSize();
     ImGui::BeginChild("train", ImVec2(0, 0), true);
     const auto& snap = ctx.snapshot;
     const Progress p = snap ? snap->progress : Progress{};
     const RunState st = p.state;
+    // A model trained elsewhere (PyTorch) is shown, never trained: say so where the controls would be.
+    const bool elsewhere = s->trained_elsewhere();
+    if (elsewhere) {
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextColored(ImVec4(1, 0.75f, 0.35f, 1), "%s", p.message.c_str());
+      ImGui::TextWrapped("Every view that needs only encode and decode works on it; it has no training curves.");
+      ImGui::PopTextWrapPos();
+    }
+    ImGui::BeginDisabled(elsewhere);
     ImGui::BeginDisabled(st != RunState::Idle);
     if (ImGui::Button("Train")) s->start();
     tooltip("Start training from step 0 (space).");
@@ -185,6 +231,7 @@ class RunView : public View, public ShowsModelHealth {
     if (ImGui::Button("Step")) s->step(std::max<int64_t>(1, step_n_));
     tooltip("Run exactly N optimiser steps, then pause: watch the model change step by step.");
     ImGui::EndDisabled();
+    ImGui::EndDisabled();  // elsewhere
     if (stop_requested_) {
       // Trainer::stop waits for the thread (<= ~1 s): hand it to a task, never the UI thread.
       stop_requested_ = false;
@@ -195,7 +242,7 @@ class RunView : public View, public ShowsModelHealth {
     }
 
     ImGui::Text("state: %s", to_string(st));
-    if (!p.message.empty()) {
+    if (!p.message.empty() && !elsewhere) {
       ImGui::SameLine();
       ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", p.message.c_str());
     }
@@ -220,6 +267,7 @@ class RunView : public View, public ShowsModelHealth {
     }
 
     ImGui::Separator();
+    ImGui::BeginDisabled(elsewhere);
     ImGui::SetNextItemWidth(fs * 22);
     ImGui::InputText("##ckpt", &checkpoint_path_);
     tooltip("Checkpoint file (weights, optimiser, preset, metric history).");
@@ -233,6 +281,7 @@ class RunView : public View, public ShowsModelHealth {
       });
     }
     tooltip("Write the checkpoint (atomically) without stopping training.");
+    ImGui::EndDisabled();
     ImGui::SameLine();
     if (ImGui::Button("Load") && ctx.open_run) ctx.open_run(checkpoint_path_);
     tooltip("Open the checkpoint (or a run folder) as the current run.");
@@ -277,11 +326,6 @@ class RunView : public View, public ShowsModelHealth {
     ImGui::EndChild();
   }
 
-  bool export_png(const std::string& path, float scale, std::string& error) override {
-    return probe_grid_.export_png(path, scale, error);
-  }
-
- private:
   void validate() {
     try {
       Preset::from_json(nlohmann::json::parse(editor_text_));
