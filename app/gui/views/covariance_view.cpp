@@ -20,6 +20,7 @@
 #include "session/session.h"
 #include "text_file.h"
 #include "train/snapshot.h"
+#include "views/snapshot_follower.h"
 #include "views/view.h"
 #include "widgets/plot.h"
 #include "widgets/tooltip.h"
@@ -28,7 +29,6 @@ namespace vaelab {
 namespace gui {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 struct CovarianceResult {
   CodeCovariance c;
@@ -45,7 +45,7 @@ class CovarianceView : public View {
   void reset() override {
     refresh_.invalidate();
     result_.reset();
-    requested_step_ = -1;
+    follower_.reset();
     error_.clear();
   }
   bool export_png(const std::string& path, float scale, std::string& error) override {
@@ -83,7 +83,7 @@ class CovarianceView : public View {
     if (ImGui::SliderInt("inputs", &limit_, 200, 10000)) refresh_.mark_dirty();
     tip("How many test inputs are encoded (the first N of the test split; the train split when there is none).");
     const bool training = ctx.snapshot->progress.state == RunState::Running;
-    if (ms.step != requested_step_ && (!training || Clock::now() - requested_at_ > std::chrono::seconds(2)))
+    if (follower_.stale(ms.step, training))
       refresh_.mark_dirty();
     if (refresh_.due() && ctx.tasks && ctx.session) request(ctx);
     wants_refresh_ = refresh_.dirty();
@@ -145,8 +145,7 @@ class CovarianceView : public View {
     auto ms = ctx.snapshot->model;
     auto data = ctx.session->data();
     const int64_t limit = limit_;
-    requested_step_ = ms->step;
-    requested_at_ = Clock::now();
+    follower_.requested(ms->step);
     refresh_.start(*ctx.tasks, [this, ms, data, limit](TaskContext&) -> std::function<void()> {
       auto out = std::make_shared<CovarianceResult>();
       std::string error;
@@ -173,8 +172,7 @@ class CovarianceView : public View {
   std::shared_ptr<CovarianceResult> result_;
   LatestTask refresh_{"encode codes for their covariance"};
   bool wants_refresh_ = false;
-  int64_t requested_step_ = -1;
-  Clock::time_point requested_at_{};
+  SnapshotFollower follower_;
   std::string error_;
   int limit_ = 2000;
 };

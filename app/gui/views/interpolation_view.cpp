@@ -23,6 +23,7 @@
 #include "core/main_thread_tasks.h"
 #include "session/session.h"
 #include "train/snapshot.h"
+#include "views/snapshot_follower.h"
 #include "views/view.h"
 #include "widgets/image_grid.h"
 #include "widgets/tooltip.h"
@@ -31,7 +32,6 @@ namespace vaelab {
 namespace gui {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 struct InterpolationResult {
   ImageBytes images;  // rows x (steps + 2): input a, the path, input b
@@ -51,7 +51,7 @@ class InterpolationView : public View {
     refresh_.invalidate();
     grid_ = ImageGrid();
     result_.reset();
-    requested_step_ = -1;
+    follower_.reset();
     error_.clear();
   }
   bool export_png(const std::string& path, float scale, std::string& error) override {
@@ -114,7 +114,7 @@ class InterpolationView : public View {
     if (changed) refresh_.mark_dirty();
 
     const bool training = ctx.snapshot->progress.state == RunState::Running;
-    if (ms.step != requested_step_ && (!training || Clock::now() - requested_at_ > std::chrono::seconds(2)))
+    if (follower_.stale(ms.step, training))
       refresh_.mark_dirty();
     if (refresh_.due() && ctx.tasks) request(ctx);
     wants_refresh_ = refresh_.dirty();
@@ -153,8 +153,7 @@ class InterpolationView : public View {
     const int64_t a = index_a_, b = index_b_;
     const int steps = steps_, pairs = pairs_, path = path_;
     const uint64_t seed = static_cast<uint64_t>(pair_seed_);
-    requested_step_ = ms->step;
-    requested_at_ = Clock::now();
+    follower_.requested(ms->step);
     refresh_.start(*ctx.tasks, [this, ms, data, a, b, steps, pairs, path, seed](TaskContext&) -> std::function<void()> {
       auto out = std::make_shared<InterpolationResult>();
       std::string error;
@@ -245,8 +244,7 @@ class InterpolationView : public View {
   std::shared_ptr<InterpolationResult> result_;
   LatestTask refresh_{"decode interpolations"};
   bool wants_refresh_ = false;
-  int64_t requested_step_ = -1;
-  Clock::time_point requested_at_{};
+  SnapshotFollower follower_;
   std::string error_;
 
   int index_a_ = 0;

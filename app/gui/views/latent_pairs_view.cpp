@@ -28,6 +28,7 @@
 #include "session/session.h"
 #include "text_file.h"
 #include "train/snapshot.h"
+#include "views/snapshot_follower.h"
 #include "views/view.h"
 #include "widgets/axis_ticks.h"
 #include "widgets/colormap.h"
@@ -37,7 +38,6 @@ namespace vaelab {
 namespace gui {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 struct PairsResult {
   torch::Tensor codes;  // [M, H] CPU float32, in `units`
@@ -76,7 +76,7 @@ class LatentPairsView : public View {
     refresh_.invalidate();
     result_.reset();
     hist_valid_ = false;
-    requested_step_ = -1;
+    follower_.reset();
     error_.clear();
     auto_pick_ = true;
   }
@@ -115,7 +115,7 @@ class LatentPairsView : public View {
     const auto& ms = *ctx.snapshot->model;
     draw_controls();
     const bool training = ctx.snapshot->progress.state == RunState::Running;
-    if (ms.step != requested_step_ && (!training || Clock::now() - requested_at_ > std::chrono::seconds(2)))
+    if (follower_.stale(ms.step, training))
       refresh_.mark_dirty();
     if (refresh_.due() && ctx.tasks && ctx.session) request(ctx);
     wants_refresh_ = refresh_.dirty();
@@ -399,8 +399,7 @@ class LatentPairsView : public View {
     auto ms = ctx.snapshot->model;
     auto data = ctx.session->data();
     const int64_t limit = limit_;
-    requested_step_ = ms->step;
-    requested_at_ = Clock::now();
+    follower_.requested(ms->step);
     refresh_.start(*ctx.tasks, [this, ms, data, limit](TaskContext& tc) -> std::function<void()> {
       auto out = std::make_shared<PairsResult>();
       std::string error;
@@ -451,8 +450,7 @@ class LatentPairsView : public View {
   const PairsResult* order_for_ = nullptr;
   LatestTask refresh_{"encode codes for their bimodality"};
   bool wants_refresh_ = false;
-  int64_t requested_step_ = -1;
-  Clock::time_point requested_at_{};
+  SnapshotFollower follower_;
   std::string error_;
   int limit_ = 2000;
   int dim_x_ = 0, dim_y_ = 1;

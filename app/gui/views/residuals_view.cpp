@@ -27,6 +27,7 @@
 #include "gl/texture.h"
 #include "png_file.h"
 #include "session/session.h"
+#include "views/snapshot_follower.h"
 #include "views/view.h"
 #include "widgets/colormap.h"
 #include "widgets/plot.h"
@@ -150,7 +151,6 @@ class ResidualsView : public View {
   }
 
  private:
-  using Clock = std::chrono::steady_clock;
   void request(ViewContext& ctx);
   void draw_maps(ViewContext& ctx, float height);
   void draw_colour_bar(ImVec2 pos, float height, double vmax);
@@ -160,8 +160,7 @@ class ResidualsView : public View {
   bool texture_dirty_ = false;
   LatestTask refresh_{"residuals"};
   bool wants_refresh_ = false;  // last frame found the maps out of date (busy() for headless shots)
-  int64_t requested_step_ = -1;
-  Clock::time_point requested_at_{};
+  SnapshotFollower follower_;
   std::string error_;
   int count_ = 8;
   int offset_ = 0;
@@ -175,8 +174,7 @@ void ResidualsView::request(ViewContext& ctx) {
   auto ms = ctx.snapshot->model;
   auto data = ctx.session->data();
   const int count = count_, offset = offset_;
-  requested_step_ = ms->step;
-  requested_at_ = Clock::now();
+  follower_.requested(ms->step);
   refresh_.start(*ctx.tasks, [this, ms, data, count, offset](TaskContext&) -> std::function<void()> {
     auto out = std::make_shared<ResidualResult>();
     std::string error;
@@ -278,7 +276,7 @@ void ResidualsView::draw(ViewContext& ctx) {
 
   const auto& ms = *ctx.snapshot->model;
   const bool training = ctx.snapshot->progress.state == RunState::Running;
-  const bool stale = ms.step != requested_step_ && (!training || Clock::now() - requested_at_ > std::chrono::seconds(2));
+  const bool stale = follower_.stale(ms.step, training);
   if (!refresh_.in_flight() && (refresh_.dirty() || stale) && ctx.tasks) request(ctx);
   wants_refresh_ = refresh_.dirty() || (stale && !training);
 

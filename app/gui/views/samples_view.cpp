@@ -26,6 +26,7 @@
 #include "models/vade.h"
 #include "session/session.h"
 #include "train/snapshot.h"
+#include "views/snapshot_follower.h"
 #include "views/view.h"
 #include "widgets/image_grid.h"
 #include "widgets/tooltip.h"
@@ -34,7 +35,6 @@ namespace vaelab {
 namespace gui {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 constexpr int kMaxLabelRows = 20;  // CVAE: at most this many class rows
 
@@ -55,7 +55,7 @@ class SamplesView : public View {
     refresh_.invalidate();
     grid_ = ImageGrid();
     result_.reset();
-    requested_step_ = -1;
+    follower_.reset();
     error_.clear();
   }
   bool export_png(const std::string& path, float scale, std::string& error) override {
@@ -105,7 +105,7 @@ class SamplesView : public View {
 
     // Follow training: a newer model redraws the same u, at most every 2 s while training runs.
     const bool training = ctx.snapshot->progress.state == RunState::Running;
-    if (ms.step != requested_step_ && (!training || Clock::now() - requested_at_ > std::chrono::seconds(2)))
+    if (follower_.stale(ms.step, training))
       refresh_.mark_dirty();
     if (refresh_.due() && ctx.tasks) request(ctx);
     wants_refresh_ = refresh_.dirty();
@@ -146,8 +146,7 @@ class SamplesView : public View {
     const bool per_cluster = per_cluster_;
     std::vector<std::string> class_names;
     if (data) class_names = data->train.class_names;
-    requested_step_ = ms->step;
-    requested_at_ = Clock::now();
+    follower_.requested(ms->step);
     refresh_.start(*ctx.tasks, [this, ms, n, seed, tau, per_cluster, class_names](TaskContext&) -> std::function<void()> {
       auto out = std::make_shared<SampleResult>();
       std::string error;
@@ -246,8 +245,7 @@ class SamplesView : public View {
   std::shared_ptr<SampleResult> result_;
   LatestTask refresh_{"decode prior samples"};
   bool wants_refresh_ = false;
-  int64_t requested_step_ = -1;
-  Clock::time_point requested_at_{};
+  SnapshotFollower follower_;
   std::string error_;
 
   int n_ = 8;

@@ -35,6 +35,7 @@
 #include "models/prior_units.h"
 #include "png_file.h"
 #include "session/session.h"
+#include "views/snapshot_follower.h"
 #include "views/view.h"
 #include "text_file.h"
 
@@ -181,7 +182,6 @@ class TraversalsView : public View {
   }
 
  private:
-  using Clock = std::chrono::steady_clock;
   void request(ViewContext& ctx);
   void draw_grid(ViewContext& ctx, ImVec2 avail);
   void draw_bars(ViewContext& ctx, float width);
@@ -192,8 +192,7 @@ class TraversalsView : public View {
   Texture texture_;
   LatestTask refresh_{"traversals"};
   bool wants_refresh_ = false;  // last frame found the grid out of date (busy() for headless shots)
-  int64_t requested_step_ = -1;
-  Clock::time_point requested_at_{};
+  SnapshotFollower follower_{std::chrono::seconds(3)};
   std::string error_;
 
   // controls
@@ -217,8 +216,7 @@ void TraversalsView::request(ViewContext& ctx) {
   const int seeds = seeds_, offset = seed_offset_, steps = steps_, max_dims = max_dims_;
   const double radius = radius_, threshold = threshold_;
   const bool only = only_influential_;
-  requested_step_ = ms->step;
-  requested_at_ = Clock::now();
+  follower_.requested(ms->step);
   refresh_.start(*ctx.tasks, [this, ms, data, groups, group, seeds, offset, steps, max_dims, radius, threshold,
                               only](TaskContext&) -> std::function<void()> {
     auto out = std::make_shared<TraversalResult>();
@@ -412,8 +410,7 @@ void TraversalsView::draw(ViewContext& ctx) {
 
   // Refresh: on change, or on a newer model (throttled while training).
   const bool training = ctx.snapshot->progress.state == RunState::Running;
-  const bool stale = ms.step != requested_step_ &&
-                     (!training || Clock::now() - requested_at_ > std::chrono::seconds(3));
+  const bool stale = follower_.stale(ms.step, training);
   if (!refresh_.in_flight() && (refresh_.dirty() || stale) && ctx.tasks) request(ctx);
   wants_refresh_ = refresh_.dirty() || (stale && !training);
 
