@@ -136,6 +136,55 @@ TEST_CASE("MoG noise VAE runs one EM step before the network step and reports pe
   CHECK(torch::equal(before, model->noise_variances()));
 }
 
+TEST_CASE("The MoG noise network loss and its gradient equal the expected complete-data loss written per component", "[fast][noise-vae]") {
+  // Independent form (noise-modeling-vae.txt §4, spec §6): responsibilities by a softmax over the
+  // components under the old (pi, sigma2), the M-step, then per pixel
+  // sum_k gamma_k [r^2 / 2 sigma2'_k + log(2 pi sigma2'_k) / 2 - log pi'_k + log gamma_k], summed over
+  // pixels and averaged over the batch, plus beta KL.
+  const int64_t k = 3;
+  torch::manual_seed(31);
+  auto model = std::static_pointer_cast<NoiseVae>(
+      make_model(noise_spec({{"noise", "mog"}, {"components", k}, {"beta", 1.5}})));
+  model->train();
+  Batch batch{torch::rand({7, 6}), {}};
+  const auto pi0 = model->noise_weights().clone();
+  const auto s20 = model->noise_variances().clone();
+  torch::manual_seed(32);
+  auto terms = model->loss(batch, {});
+  model->zero_grad();
+  terms.total.backward();
+  std::vector<torch::Tensor> ours;
+  for (auto& p : model->parameters()) ours.push_back(p.grad().clone());
+
+  model->zero_grad();
+  auto q = model->encode(batch);
+  torch::manual_seed(32);
+  auto z = q.mu + (0.5 * q.logvar).exp() * torch::randn({7, 2});
+  auto r = batch.x - model->decode(z);
+  auto rd = r.detach().unsqueeze(-1);
+  auto logits = pi0.log() - 0.5 * (std::log(2 * M_PI) + s20.log() + rd.pow(2) / s20);
+  auto gamma = torch::softmax(logits, -1);
+  auto n = gamma.reshape({-1, k}).sum(0);
+  auto pi1 = n / n.sum();
+  auto s21 = ((gamma * rd.pow(2)).reshape({-1, k}).sum(0) / n).clamp_min(1e-4);  // the default min_sigma2
+  auto per_pixel = (gamma * (r.unsqueeze(-1).pow(2) / (2 * s21) + 0.5 * (std::log(2 * M_PI) + s21.log()) - pi1.log() +
+                             gamma.clamp_min(1e-30).log()))
+                       .sum(-1);
+  auto kl = kl_standard_normal(q.mu, q.logvar).mean();
+  auto total = per_pixel.sum(1).mean() + 1.5 * kl;
+  total.backward();
+  CHECK(terms.total.item<double>() == Approx(total.item<double>()).epsilon(1e-5));
+  CHECK(torch::allclose(model->noise_variances(), s21, 1e-5, 1e-8));
+  size_t i = 0;
+  for (auto& p : model->parameters()) {
+    INFO("parameter " << i);
+    CHECK(torch::allclose(ours[i], p.grad(), 1e-4, 1e-6));
+    ++i;
+  }
+  // The responsibilities the public E-step returns are the softmax's.
+  CHECK(torch::allclose(noise_em_step(r, pi0, s20, 1e-6).gamma, gamma, 1e-5, 1e-7));
+}
+
 TEST_CASE("Noise VAE's nelbo is the negative EVLB with the learned noise", "[fast][noise-vae]") {
   torch::manual_seed(23);
   auto model = make_model(noise_spec({{"noise", "mog"}}));
