@@ -3,7 +3,9 @@
 //   UI frame time p99 (CPU time of a frame, excluding the buffer swap; goal <= 8 ms) and
 //   slider drag -> decoded image latency p95 (from the value change to the decoded image in place on the
 //   UI thread; goal <= 16 ms).
-// Usage: bench_gui_latency [SECONDS] [extra vaelab args...]
+//   With --bench-views all (or a,b,...): then each view in turn, SECONDS each, while training goes on, and
+//   its UI frame time p50 / p99 / max.
+// Usage: bench_gui_latency [SECONDS] [extra vaelab args, e.g. --bench-views all]
 #include <unistd.h>
 
 #include <cstdio>

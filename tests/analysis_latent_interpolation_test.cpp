@@ -10,22 +10,10 @@
 #include "analysis/latent_interpolation.h"
 #include "core/error.h"
 #include "models/registry.h"
+#include "vector_model_spec.h"
 
 using namespace vaelab;
-
-namespace {
-
-ModelSpec vector_spec(const std::string& variant, int64_t latent, nlohmann::json options) {
-  ModelSpec s;
-  s.variant = variant;
-  s.shape.features = 6;
-  s.latent = latent;
-  s.architecture.hidden = {8};
-  s.options = std::move(options);
-  return s;
-}
-
-}  // namespace
+using vaelab::test::vector_spec;
 
 TEST_CASE("Linear and spherical paths start and end exactly at the two codes", "[fast][analysis][interpolation]") {
   torch::manual_seed(17);

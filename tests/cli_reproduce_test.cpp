@@ -36,6 +36,18 @@ void check_report(const fs::path& out, size_t claims) {
   }
   const std::string md = read_text(out / "report.md");
   CHECK(md.find("| claim | the paper | ours | verdict |") != std::string::npos);
+  // Every figure the report lists is a PNG beside it, and report.md shows each under "Plots".
+  REQUIRE(report.at("plots").size() >= 1);
+  CHECK(report.at("plots_skipped").empty());
+  CHECK(md.find("### Plots") != std::string::npos);
+  for (const auto& p : report.at("plots")) {
+    const std::string file = p.at("file");
+    INFO(file);
+    CHECK(md.find("](" + file + ")") != std::string::npos);
+    const std::string png = read_text(out / file);
+    REQUIRE(png.size() > 8);
+    CHECK(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+  }
 }
 
 }  // namespace
@@ -59,6 +71,10 @@ TEST_CASE("reproduce ph-vae at the tiny size trains every order on both toys and
   }
   CHECK(toy_rows == 5);
   CHECK(iwae_rows == 7);
+  // The loss curves per S, each order's KL and both toys' densities.
+  for (const char* png : {"ph-vae-loss-curves.png", "ph-vae-kl-per-order.png", "ph-vae-gmm5-densities.png",
+                          "ph-vae-gmm3-densities.png"})
+    CHECK(fs::exists(dir / "rep" / png));
 
   // The same command again reuses every finished run and reaches the same verdicts on the same numbers.
   const auto first = nlohmann::json::parse(read_text(dir / "rep" / "report.json"));

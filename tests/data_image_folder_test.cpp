@@ -1,6 +1,5 @@
 // Image folders: class sub-folders, resizing, skipped files, and the area/bilinear resize itself.
 #include <catch2/catch.hpp>
-#include <stb_image_write.h>
 #include <torch/torch.h>
 
 #include <fstream>
@@ -9,6 +8,7 @@
 #include "data/dataset_registry.h"
 #include "data/image_folder.h"
 #include "data/image_resize.h"
+#include "plot/png_image.h"
 #include "test_support.h"
 
 using namespace vaelab;
@@ -19,7 +19,7 @@ namespace {
 // A w x h grey PNG filled with `value`.
 void write_png(const fs::path& path, int w, int h, uint8_t value) {
   std::vector<uint8_t> px(static_cast<size_t>(w) * h, value);
-  REQUIRE(stbi_write_png(path.string().c_str(), w, h, 1, px.data(), w) != 0);
+  write_png_file(path.string(), w, h, 1, px.data());
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ namespace {
 // Lowest first. Folders on one line are peers: neither may include the other.
 const std::vector<std::vector<std::string>> kLayers = {
     {"core"},                      // errors, devices, threads, the Task type, json_fields
-    {"data"},                      // one loader per dataset id, the Dataset type
+    {"data", "plot"},              // one loader per dataset id, the Dataset type | figures, PNG writer
     {"nn", "optim", "metrics"},    // building blocks | fused Adam | pure scores
     {"stats"},                     // k-means, GMM EM, PCA, t-SNE, consensus partition
     {"models"},                    // one file per variant behind one Model interface

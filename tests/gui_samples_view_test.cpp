@@ -1,4 +1,4 @@
-// The samples and interpolation views (issue 17) end to end: after a brief training run each renders a
+// The samples, interpolation, delta-sigma and covariance views (issue 17) end to end: after a brief training run each renders a
 // non-blank screenshot and exports its grid at native pixels x 2; the prior samples differ from one
 // another, and each interpolation row moves from one input's code to the other's in small steps.
 // Needs a display: run under xvfb-run.
@@ -143,6 +143,33 @@ TEST_CASE("The interpolation view morphs each pair of inputs in small steps afte
   }
   CHECK(moving >= rows - 2);  // distinct inputs decode differently at the two ends
   CHECK(smooth >= moving);    // and no single step carries most of the change
+}
+
+TEST_CASE("The delta-sigma view changes the decoding along its rows and along its columns after 200 training steps", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_delta_sigma_view");
+  const std::string shot = (dir / "ds.png").string(), grid = (dir / "ds_grid.png").string();
+  const Shot s = run_gui(std::string(kBriefRun) + " --view delta-sigma --screenshot " + shot + " --export " + grid +
+                         " --size 1280x800");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  CHECK(variance(load_grey(shot)) > 100.0);
+  // Default: the paper's deltas -20, 0, 20 on the input's two most informative entries: a 3 x 3 grid.
+  const Grey g = load_grey(grid);
+  REQUIRE(g.width == 3 * kCell + 2 * kPad);
+  REQUIRE(g.height == 3 * kCell + 2 * kPad);
+  auto cell = [&](int r, int c) { return cell_pixels(g, r, c, kCell, kPad); };
+  // Moving entry a (rows) with b fixed, and entry b (columns) with a fixed, each changes the image.
+  double row_change = 0, col_change = 0;
+  for (int k = 0; k < 3; ++k) {
+    row_change += mean_abs_diff(cell(0, k), cell(2, k)) / 3;
+    col_change += mean_abs_diff(cell(k, 0), cell(k, 2)) / 3;
+  }
+  std::printf("delta-sigma: mean |row 0 - row 2| %.1f, |column 0 - column 2| %.1f grey levels\n", row_change, col_change);
+  CHECK(row_change > 8.0);
+  CHECK(col_change > 8.0);
+  // The centre (delta 0, 0) is a garment, not a flat cell.
+  CHECK(spread(cell(1, 1)) > 20.0);
 }
 
 TEST_CASE("The covariance view draws both heatmaps and exports the covariance of the codes it shows", "[gui]") {

@@ -1,14 +1,15 @@
-// Pure logic of the desktop app's widgets: axis ticks, colormaps, 2-D histograms (the vaelab_gui_logic
+// Pure logic of the plots: axis ticks and colormaps (engine/plot), 2-D histograms (the vaelab_gui_logic
 // library: no ImGui, no GL).
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <set>
 
-#include "widgets/axis_ticks.h"
-#include "widgets/colormap.h"
+#include "plot/axis_ticks.h"
+#include "plot/colormap.h"
 #include "widgets/histogram2d.h"
 
+using namespace vaelab;
 using namespace vaelab::gui;
 
 TEST_CASE("Nice steps are 1, 2 or 5 times a power of ten", "[fast][gui-widgets]") {

@@ -206,21 +206,6 @@ TEST_CASE("mog-vae discriminator optimiser state survives save_extra and load_ex
   for (size_t i = 0; i < pa.size(); ++i) CHECK(torch::allclose(pa[i], pb[i], 1e-6, 1e-7));
 }
 
-TEST_CASE("mog-vae views: delta-sigma grid and interpolation rows", "[fast][mog-vae]") {
-  auto mu = torch::tensor({1.0f, 2.0f, 3.0f});
-  auto logvar = torch::tensor({0.0f, static_cast<float>(std::log(4.0)), 0.0f});  // sigma = 1, 2, 1
-  auto grid = delta_sigma_codes(mu, logvar, 0, 1, {-20.0, 0.0, 20.0});
-  REQUIRE(grid.sizes() == torch::IntArrayRef({9, 3}));
-  CHECK(grid[0][0].item<float>() == Approx(-19.0));
-  CHECK(grid[0][1].item<float>() == Approx(-38.0));
-  CHECK(grid[5][0].item<float>() == Approx(1.0));
-  CHECK(grid[5][1].item<float>() == Approx(42.0));
-  CHECK(grid[5][2].item<float>() == Approx(3.0));
-  auto rows = interpolate_codes(torch::zeros({2}), torch::tensor({4.0f, -4.0f}), 5);
-  CHECK(rows[1][0].item<float>() == Approx(1.0));
-  CHECK(rows[4][1].item<float>() == Approx(-4.0));
-}
-
 TEST_CASE("mog-vae presets parse and build through the registry", "[fast][mog-vae]") {
   torch::manual_seed(7);
   for (const char* name : {"mog-vae-fashion", "mog-vae-faces64", "mog-vae-faces256"}) {

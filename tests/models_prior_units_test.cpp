@@ -20,23 +20,16 @@
 #include "models/ladder_vae.h"
 #include "models/prior_units.h"
 #include "models/registry.h"
+#include "vector_model_spec.h"
 #include "models/vade.h"
 #include "session/session.h"
 #include "test_support.h"
 
 using namespace vaelab;
+using vaelab::test::vector_spec;
 
 namespace {
 
-ModelSpec vector_spec(const std::string& variant, int64_t latent, nlohmann::json options) {
-  ModelSpec s;
-  s.variant = variant;
-  s.shape.features = 6;
-  s.latent = latent;
-  s.architecture.hidden = {8};
-  s.options = std::move(options);
-  return s;
-}
 
 torch::Tensor param(Model& m, const std::string& name) {
   const auto* p = m.named_parameters().find(name);

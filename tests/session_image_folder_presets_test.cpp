@@ -1,11 +1,11 @@
 // The image-folder presets (mog-vae on RGB faces, 64x64 and the paper's 256x256) train on a folder of
 // generated PNGs: their shipped "root" is a placeholder the user points at their own images.
 #include <catch2/catch.hpp>
-#include <stb_image_write.h>
 #include <torch/torch.h>
 
 #include <random>
 
+#include "plot/png_image.h"
 #include "train/preset.h"
 #include "session/session.h"
 #include "test_support.h"
@@ -27,7 +27,7 @@ void write_pngs(const std::filesystem::path& dir, int count, int size) {
         for (int c = 0; c < 3; ++c) px[(static_cast<size_t>(y) * size + x) * 3 + c] = static_cast<unsigned char>(255 * d * colour[c]);
       }
     const auto path = (dir / ("img" + std::to_string(i) + ".png")).string();
-    REQUIRE(stbi_write_png(path.c_str(), size, size, 3, px.data(), size * 3) != 0);
+    write_png_file(path, size, size, 3, px.data());
   }
 }
 }  // namespace

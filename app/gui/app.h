@@ -4,9 +4,9 @@
 // concept:
 //   app.cpp             construction, teardown, run() and the interactive loop
 //   app_window.cpp      the window, ImGui set-up, UI scale, imgui.ini settings
-//   app_runs.cpp        opening, saving and closing runs; dropped files
-//   app_frame.cpp       one frame: shortcuts, menu bar, view tabs, the model-health banner, export dialog,
-//                       toasts
+//   app_runs.cpp        opening, saving and closing runs; dropped files; the recent-runs list
+//   app_frame.cpp       one frame: shortcuts, menu bar (File, View, Help), view tabs, the model-health
+//                       banner, the dialogs (export, New run, Open), toasts
 //   app_automation.cpp  headless runs: --screenshot with scripted drops and keys, --bench
 //
 // Frame contract (Tracy model): at the start of each frame the app drains the main-thread queue, then
@@ -24,6 +24,9 @@
 #include "core/main_thread_tasks.h"
 #include "main_thread_queue.h"
 #include "model_health_monitor.h"
+#include "new_run_dialog.h"
+#include "open_dialog.h"
+#include "recent_runs.h"
 #include "screen_capture.h"
 #include "views/view.h"
 #include "widgets/plot_demo.h"
@@ -58,6 +61,8 @@ class App {
   void draw_menu_bar();
   void draw_health_banner_row();  // above the view's content, while the model is not healthy
   void draw_export_popup();
+  void draw_dialogs();  // New run and Open
+  void draw_help_menu();
   void draw_toasts();
   void handle_shortcuts();
   ViewContext make_context();
@@ -73,13 +78,16 @@ class App {
   void save_run_async();
   bool open_initial(std::string& error);
   void listen_for_drops();  // GLFW drop callback -> dropped_
-  void handle_drops();
+  void handle_drops();  // dropped files and paths chosen in the Open dialog: one path for both
+  void remember_recent(const std::string& path);  // an opened or saved run, checkpoint, model or preset file
 
   int run_interactive();
   // app_automation.cpp
   int run_screenshot();
   void print_health_banner() const;  // after the screenshot: the health lines tests read
-  // Presses one key ("space", "a".."z", "ctrl+s") through the GLFW key callback and renders two frames.
+  void print_run() const;            // after the screenshot: "run: NAME (VARIANT) at step N"
+  // Presses one key ("space", "a".."z", "enter", "escape", "tab", "backspace", "ctrl+<key>") through the
+  // GLFW key callback, or types "type:TEXT" through the GLFW char callback, and renders two frames.
   bool inject_key(const std::string& spec, std::string& error);
   int run_bench();
 
@@ -110,6 +118,9 @@ class App {
   float export_scale_ = 2.0f;
   int64_t frame_ = 0;
   std::string ini_path_;
+  RecentRuns recent_;  // file set in init_window (none in headless runs)
+  NewRunDialog new_run_dialog_;
+  OpenDialog open_dialog_;
   std::chrono::steady_clock::time_point t0_;
   double frame_cpu_ms_ = 0;   // last frame's UI-thread CPU time, excluding the buffer swap
   double frame_wall_ms_ = 0;  // the same span in wall-clock time

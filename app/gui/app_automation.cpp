@@ -1,7 +1,9 @@
-// Headless automation, for tests and docs: --screenshot renders one view (after optional training steps,
-// scripted drops and keys that take the same paths as a person's input) and writes the PNG and the
-// view's own exports; --bench drags a slider while training and prints frame and decode latencies.
-// After the PNG, --screenshot prints what the model-health banner shows (tests read these lines):
+// Headless automation, for tests and docs: --screenshot renders one view (after scripted drops and keys
+// that take the same paths as a person's input, then optional training steps on the run open by then)
+// and writes the PNG and the view's own exports; --bench drags a slider while training and prints frame
+// and decode latencies. After the PNG, --screenshot prints the run shown and what the model-health
+// banner shows (tests read these lines):
+//   run: NAME (VARIANT) at step N        (or "run: none")
 //   health: VERDICT at step N            (or "health: none" when no check has finished)
 //   health banner: TEXT                  (or "health banner: none")
 //   health banner rect: X Y W H          (screenshot pixels, top-left origin; only with a banner)
@@ -28,16 +30,6 @@ namespace vaelab {
 namespace gui {
 
 int App::run_screenshot() {
-  if (cl_.train_steps > 0 && session_) {
-    session_->step(cl_.train_steps);
-    // Headless only: nobody is interacting, so waiting here is fine (with a limit).
-    if (!session_->wait_until_not_running(300000)) {
-      std::fprintf(stderr, "vaelab: training %lld steps did not finish within 300 s\n", (long long)cl_.train_steps);
-      return 1;
-    }
-    // Let the trainer publish the final snapshot.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
   // Scripted input (tests): drops go through the drop handler, keys through the GLFW key callback, so both
   // take the same path as a person's input.
   for (const auto& path : cl_.drops) {
@@ -50,6 +42,22 @@ int App::run_screenshot() {
       std::fprintf(stderr, "vaelab: --keys: %s\n", error.c_str());
       return 2;
     }
+  }
+  // A run the scripted input opens (New run, Open, a drop) arrives through a task: let it land first, so
+  // that the training below is that run's.
+  for (double until = now_seconds() + 120.0; (opening_ || !queue_.empty()) && now_seconds() < until;) {
+    frame(nullptr);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (cl_.train_steps > 0 && session_) {
+    session_->step(cl_.train_steps);
+    // Headless only: nobody is interacting, so waiting here is fine (with a limit).
+    if (!session_->wait_until_not_running(300000)) {
+      std::fprintf(stderr, "vaelab: training %lld steps did not finish within 300 s\n", (long long)cl_.train_steps);
+      return 1;
+    }
+    // Let the trainer publish the final snapshot.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   // Render until the layout has settled and asynchronous results have arrived (at most 120 s).
   const double deadline = now_seconds() + 120.0;
@@ -71,6 +79,7 @@ int App::run_screenshot() {
   }
   std::printf("wrote %s (%lldx%lld)\n", cl_.screenshot.c_str(), static_cast<long long>(image.width),
               static_cast<long long>(image.height));
+  print_run();
   print_health_banner();
   // The view's own exports, exactly as the Ctrl+E dialog runs them.
   int rc = 0;
@@ -101,6 +110,16 @@ int App::run_screenshot() {
   return rc;
 }
 
+void App::print_run() const {
+  if (!session_) {
+    std::printf("run: none\n");
+    return;
+  }
+  const auto snap = session_->snapshot();
+  std::printf("run: %s (%s) at step %lld\n", session_->preset().name.c_str(), session_->preset().model.variant.c_str(),
+              (long long)(snap ? snap->progress.step : 0));
+}
+
 void App::print_health_banner() const {
   if (const HealthReport* r = health_.report())
     std::printf("health: %s at step %lld\n", health_kind_id(r->health.verdict.kind).c_str(), (long long)r->step);
@@ -118,14 +137,30 @@ void App::print_health_banner() const {
 }
 
 bool App::inject_key(const std::string& spec, std::string& error) {
+  if (spec.rfind("type:", 0) == 0) {
+    // Text goes through the char callback, as a keyboard's characters do, into the focused field.
+    // One frame first: a field focused by the previous key (SetKeyboardFocusHere) becomes active a frame
+    // later, as it does between a person's keystrokes.
+    const std::string text = spec.substr(5);
+    frame(nullptr);
+    for (unsigned char c : text) ImGui_ImplGlfw_CharCallback(window_, c);
+    frame(nullptr);
+    frame(nullptr);
+    std::printf("typed %s\n", text.c_str());
+    return true;
+  }
   std::string name = spec;
   const bool ctrl = name.rfind("ctrl+", 0) == 0;
   if (ctrl) name = name.substr(5);
   int key = -1;
   if (name == "space") key = GLFW_KEY_SPACE;
+  else if (name == "enter") key = GLFW_KEY_ENTER;
+  else if (name == "escape") key = GLFW_KEY_ESCAPE;
+  else if (name == "tab") key = GLFW_KEY_TAB;
+  else if (name == "backspace") key = GLFW_KEY_BACKSPACE;
   else if (name.size() == 1 && name[0] >= 'a' && name[0] <= 'z') key = GLFW_KEY_A + (name[0] - 'a');
   if (key < 0) {
-    error = "unknown key '" + spec + "' (space, a-z, ctrl+<letter>)";
+    error = "unknown key '" + spec + "' (space, enter, escape, tab, backspace, a-z, ctrl+<key>, type:TEXT)";
     return false;
   }
   const int mods = ctrl ? GLFW_MOD_CONTROL : 0;
@@ -137,8 +172,11 @@ bool App::inject_key(const std::string& spec, std::string& error) {
   frame(nullptr);
   // Let the app report what the key did (tests read this line).
   const RunState state = session_ ? session_->state() : RunState::Idle;
-  std::printf("key %s -> state %s%s\n", spec.c_str(), to_string(state),
-              ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel) ? ", export dialog open" : "");
+  std::string dialog;
+  if (new_run_dialog_.is_open()) dialog = ", new run dialog open";
+  else if (open_dialog_.is_open()) dialog = ", open dialog open";
+  else if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel)) dialog = ", export dialog open";
+  std::printf("key %s -> state %s%s\n", spec.c_str(), to_string(state), dialog.c_str());
   return true;
 }
 
@@ -186,8 +224,37 @@ int App::run_bench() {
   for (size_t i = 1; i < frame_starts_.size(); ++i) period.push_back(frame_starts_[i] - frame_starts_[i - 1]);
   std::printf("  of which decoding (inline when cheap, else on a worker): p50 %.2f ms, p95 %.2f ms; frame period (incl. swap) p50 %.2f ms\n",
               pct(dec, 0.5), pct(dec, 0.95), pct(period, 0.5));
+  // Each view asked for, shown in turn while training goes on: the UI thread's frame times with that view
+  // open (its own work runs on workers; a frame only draws and takes results in).
+  std::vector<std::string> names = cl_.bench_views;
+  if (names.size() == 1 && names[0] == "all") {
+    names.clear();
+    for (const auto& v : views_) names.push_back(v->name());
+  }
+  int failures = 0;
+  if (!names.empty()) session_->start();
+  for (const auto& name : names) {
+    const int index = view_index(name);
+    if (index < 0) {
+      std::fprintf(stderr, "vaelab: --bench-views: no view named '%s'\n", name.c_str());
+      ++failures;
+      continue;
+    }
+    current_ = select_request_ = index;
+    for (int i = 0; i < 10; ++i) frame(nullptr);
+    std::vector<double> ms;
+    const double stop = now_seconds() + cl_.bench_seconds;
+    while (now_seconds() < stop) {
+      frame(nullptr);
+      ms.push_back(frame_cpu_ms_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    std::printf("view %-14s frames %5zu, UI frame time p50 %.2f ms, p99 %.2f ms, max %.2f ms (goal p99 <= 8 ms)\n",
+                name.c_str(), ms.size(), pct(ms, 0.5), pct(ms, 0.99), ms.empty() ? std::nan("") : *std::max_element(ms.begin(), ms.end()));
+    std::fflush(stdout);
+  }
   session_->stop();
-  return 0;
+  return failures == 0 ? 0 : 2;
 }
 
 }  // namespace gui

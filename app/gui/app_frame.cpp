@@ -1,6 +1,6 @@
-// One frame of the app: input (shortcuts, drops), the menu bar with the run status, the view tabs with
-// the model-health banner above the view's content, the export dialog (Ctrl+E) and the toasts, then
-// rendering and the screen captures asked for this frame.
+// One frame of the app: input (shortcuts, drops), the menu bar (File, View, Help) with the run status,
+// the view tabs with the model-health banner above the view's content, the dialogs (export Ctrl+E, New
+// run Ctrl+N, Open Ctrl+O) and the toasts, then rendering and the screen captures asked for this frame.
 #include "app.h"
 
 // GL loader first: epoxy must come before GLFW's GL headers.
@@ -84,15 +84,21 @@ void App::handle_shortcuts() {
   }
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) save_run_async();
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_E, false)) export_popup_ = true;
+  if (new_run_dialog_.is_open() || open_dialog_.is_open()) return;  // one dialog at a time
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_N, false)) new_run_dialog_.open(session_ ? session_->preset().name : "");
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) open_dialog_.open();
 }
 
 void App::draw_menu_bar() {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("New run...", "Ctrl+N")) new_run_dialog_.open(session_ ? session_->preset().name : "");
+    if (ImGui::MenuItem("Open...", "Ctrl+O")) open_dialog_.open();
+    ImGui::Separator();
     if (ImGui::MenuItem("Save run", "Ctrl+S", false, session_ != nullptr)) save_run_async();
     if (ImGui::MenuItem("Export view...", "Ctrl+E")) export_popup_ = true;
     ImGui::Separator();
-    ImGui::TextDisabled("Drop a checkpoint, run folder or image folder on the window to open it.");
+    ImGui::TextDisabled("Or drop a checkpoint, run folder or image folder on the window to open it.");
     ImGui::Separator();
     if (ImGui::MenuItem("Quit")) glfwSetWindowShouldClose(window_, GLFW_TRUE);
     ImGui::EndMenu();
@@ -107,6 +113,7 @@ void App::draw_menu_bar() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Size of text and controls (HiDPI screens); saved in imgui.ini.");
     ImGui::EndMenu();
   }
+  draw_help_menu();
   // Run status on the right of the menu bar.
   if (snapshot_) {
     const auto& p = snapshot_->progress;
@@ -121,6 +128,35 @@ void App::draw_menu_bar() {
     ImGui::TextDisabled("opening %s ...", opening_what_.c_str());
   }
   ImGui::EndMenuBar();
+}
+
+// The keyboard shortcuts, each one an item that does what its key does (handle_shortcuts and the
+// dialogs hold the keys themselves).
+void App::draw_help_menu() {
+  if (!ImGui::BeginMenu("Help")) return;
+  ImGui::TextDisabled("Keyboard shortcuts");
+  ImGui::Separator();
+  if (ImGui::MenuItem("Start / pause / resume training", "Space", false, session_ != nullptr) && session_) {
+    const RunState s = snapshot_ ? snapshot_->progress.state : RunState::Idle;
+    if (s == RunState::Running) session_->pause();
+    else if (s == RunState::Idle) session_->start();
+    else session_->resume();
+  }
+  if (ImGui::MenuItem("New run...", "Ctrl+N")) new_run_dialog_.open(session_ ? session_->preset().name : "");
+  if (ImGui::MenuItem("Open...", "Ctrl+O")) open_dialog_.open();
+  if (ImGui::MenuItem("Save run", "Ctrl+S", false, session_ != nullptr)) save_run_async();
+  if (ImGui::MenuItem("Export view...", "Ctrl+E")) export_popup_ = true;
+  ImGui::Separator();
+  ImGui::TextDisabled("In the New run dialog: Enter in the filter picks the first preset, Ctrl+Enter creates.");
+  ImGui::TextDisabled("In the Open dialog: Enter on a typed path opens it (a plain folder: goes into it).");
+  ImGui::TextDisabled("Escape closes a dialog. Dropping a file or folder on the window opens it.");
+  ImGui::EndMenu();
+}
+
+void App::draw_dialogs() {
+  new_run_dialog_.draw(ui_scale_, [this](const std::string& json) { open_async("", json); });
+  // A path chosen in the Open dialog takes the drop path: one way to open a file, whichever way it came.
+  open_dialog_.draw(ui_scale_, recent_.paths(), [this](const std::string& path) { dropped_.push_back(path); });
 }
 
 void App::draw_health_banner_row() {
@@ -157,7 +193,9 @@ void App::draw_main_window() {
         draw_health_banner_row();  // one place for every view
         ImGui::BeginChild("view", ImVec2(0, 0), false);
         if (!session_ && !opening_) {
-          ImGui::TextWrapped("No run is open. Drop a checkpoint, run folder or preset file on the window.");
+          ImGui::TextWrapped(
+              "No run is open. File > New run (Ctrl+N) starts one from a preset; File > Open (Ctrl+O) or dropping "
+              "a checkpoint, run folder or preset file on the window opens one.");
         } else {
           try {
             views_[i]->draw(ctx);
@@ -270,6 +308,7 @@ void App::frame(ImageBytes* whole) {
   handle_shortcuts();
   draw_main_window();
   draw_export_popup();
+  draw_dialogs();
   draw_toasts();
   ImGui::Render();
   int fb_w = 0, fb_h = 0;

@@ -1,5 +1,6 @@
-// Opening runs: the run named on the command line, runs opened from the UI or by dropping a checkpoint,
-// run folder, preset file or image folder on the window, and saving the open run. Everything that may
+// Opening runs: the run named on the command line, runs opened from the UI (New run, Open, the run view's
+// editor) or by dropping a checkpoint, run folder, preset file or image folder on the window, and saving
+// the open run. Paths opened or saved join the recent-runs list the Open dialog shows. Everything that may
 // wait (building a session, saving, closing the old one) runs in a task, never on the UI thread.
 #include "app.h"
 
@@ -10,6 +11,7 @@
 // clang-format on
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 
@@ -74,6 +76,7 @@ bool App::open_initial(std::string& error) {
     options.trainer.threads = cl_.torch_threads;
     session_ = Session::open(cl_.source, options);
     snapshot_ = session_->snapshot();
+    remember_recent(cl_.source);
     return true;
   } catch (const std::exception& e) {
     error = e.what();
@@ -118,7 +121,7 @@ void App::open_async(const std::string& source, const std::string& preset_json) 
     } catch (const std::exception& e) {
       error = e.what();
     }
-    return [this, s, error]() {
+    return [this, s, error, source]() {
       opening_ = false;
       if (!error.empty()) {
         toast(ToastKind::Error, "cannot open " + opening_what_ + ": " + error);
@@ -126,6 +129,7 @@ void App::open_async(const std::string& source, const std::string& preset_json) 
       }
       install_session(s);
       toast(ToastKind::Info, "opened " + opening_what_);
+      remember_recent(source);
     };
   });
 }
@@ -138,9 +142,19 @@ void App::save_run_async() {
   // A failure (unwritable folder, non-finite weights) comes back as an error toast through the tasks.
   tasks_->run("save the run", [this, s, dir](TaskContext&) -> std::function<void()> {
     s->save_run(dir);  // creates DIR and holds its writer lock
-    return [this, dir] { toast(ToastKind::Info, "saved run to " + dir + "/"); };
+    return [this, dir] {
+      toast(ToastKind::Info, "saved run to " + dir + "/");
+      remember_recent(dir);
+    };
   });
   toast(ToastKind::Info, "saving run to " + dir + "/ (checkpoint.pt, metrics.csv, summary.json)");
+}
+
+void App::remember_recent(const std::string& path) {
+  std::error_code ec;
+  if (path.empty() || !fs::exists(path, ec)) return;  // a preset name is not a place to come back to
+  std::string error;
+  if (!recent_.add(path, error)) std::fprintf(stderr, "vaelab: recent runs: %s\n", error.c_str());
 }
 
 void App::handle_drops() {

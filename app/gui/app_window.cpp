@@ -1,5 +1,6 @@
 // The app's window: GLFW and the OpenGL 3.3 context, ImGui and its backends, fonts and sizes for the UI
-// scale, and the imgui.ini section that keeps the selected view and the UI scale with the layout.
+// scale, and the imgui.ini section that keeps the selected view and the UI scale with the layout (the
+// recent-runs list is read from beside imgui.ini here too).
 #include "app.h"
 
 // GL loader first: epoxy must come before GLFW's GL headers.
@@ -20,6 +21,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "config_dir.h"
+
 namespace vaelab {
 namespace gui {
 namespace fs = std::filesystem;
@@ -27,14 +30,6 @@ namespace fs = std::filesystem;
 namespace {
 
 void on_glfw_error(int code, const char* text) { std::fprintf(stderr, "vaelab: GLFW error %d: %s\n", code, text); }
-
-std::string config_dir() {
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  const char* home = std::getenv("HOME");
-  if (xdg && *xdg) return std::string(xdg) + "/vaelab";
-  if (home && *home) return std::string(home) + "/.config/vaelab";
-  return ".";
-}
 
 }  // namespace
 
@@ -120,6 +115,9 @@ bool App::init_window(std::string& error) {
     fs::create_directories(config_dir(), ec);
     ini_path_ = config_dir() + "/imgui.ini";
     io.IniFilename = ini_path_.c_str();
+    recent_ = RecentRuns(config_dir() + "/recent-runs.json");
+    recent_.load();
+    if (!recent_.load_error().empty()) std::fprintf(stderr, "vaelab: %s\n", recent_.load_error().c_str());
   }
   register_settings_handler(this);
   if (io.IniFilename) ImGui::LoadIniSettingsFromDisk(io.IniFilename);

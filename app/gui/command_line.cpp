@@ -16,7 +16,7 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code)
   app.add_option("--set", out.overrides, "override a preset field, e.g. --set options.beta=4");
   app.add_option("--dataset", out.dataset,
                  "the data set a PyTorch (TorchScript) model is shown on (default: by its input_shape)");
-  app.add_option("--train-steps", out.train_steps, "train this many steps before showing (headless use)");
+  app.add_option("--train-steps", out.train_steps, "train this many steps before showing, after --drop and --keys (headless use)");
   app.add_option("--view", out.view,
                  "view to show: run, curves, sliders, manifold, traversals, clusters, residuals, samples, interpolation, "
                  "covariance, latent-pairs, plot-demo");
@@ -27,8 +27,13 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code)
   app.add_option("--ui-scale", out.ui_scale, "UI scale for HiDPI screens (e.g. 1.5)");
   app.add_flag("--bench", out.bench, "measure UI frame time and slider latency while training, then exit");
   app.add_option("--bench-seconds", out.bench_seconds, "how long --bench measures");
+  app.add_option("--bench-views", out.bench_views,
+                 "after the slider drag, --bench shows each of these views (comma-separated names, or all) for "
+                 "--bench-seconds each while training goes on, and prints its UI frame times")
+      ->delimiter(',');
   app.add_option("--drop", out.drops, "with --screenshot: open PATH as if it were dropped on the window");
-  app.add_option("--keys", out.keys, "with --screenshot: press these keys first (space, ctrl+s, ctrl+e)")
+  app.add_option("--keys", out.keys, "with --screenshot: press these keys first (space, enter, escape, tab, backspace, a-z, "
+                 "ctrl+<key>; type:TEXT types TEXT into the focused field)")
       ->delimiter(',');
   app.add_option("--threads", out.torch_threads, "torch CPU threads for training (0: default)");
   try {

@@ -1,7 +1,5 @@
 #include "png_file.h"
 
-#include <stb_image_write.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,8 +7,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/atomic_write.h"
 #include "core/error.h"
+#include "plot/png_image.h"
 
 namespace vaelab {
 namespace gui {
@@ -32,23 +30,11 @@ bool check_writable(const std::string& path, std::string& error) {
 }
 
 bool write_png(const std::string& path, int width, int height, int channels, const uint8_t* pixels,
-               std::string& error) {
-  if (width <= 0 || height <= 0 || !pixels) {
-    error = "nothing to write to " + path + " (empty image)";
-    return false;
-  }
-  // Encoded in memory, then written by the one durable writer (a full disk or a vanished folder is an
-  // error naming the file, and an earlier file of that name stays whole).
-  std::string bytes;
-  auto append = [](void* context, void* data, int size) {
-    static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
-  };
-  if (!stbi_write_png_to_func(append, &bytes, width, height, channels, pixels, width * channels)) {
-    error = "cannot encode " + path + " as PNG";
-    return false;
-  }
+                std::string& error) {
+  // The engine's one PNG writer (encoded in memory, written by the durable writer: a full disk or a
+  // vanished folder is an error naming the file, and an earlier file of that name stays whole).
   try {
-    write_file_atomically(path, bytes);
+    write_png_file(path, width, height, channels, pixels);
   } catch (const Error& e) {
     error = e.what();
     return false;

@@ -1,7 +1,7 @@
 #pragma once
-// PNG writing for exports and screenshots (stb_image_write, encoded in memory; the implementation lives
-// in libstb), written by the engine's one durable writer (core/atomic_write.h). Never throws: failures
-// come back as a one-line error naming the path.
+// PNG writing for exports and screenshots through the engine's one PNG writer (plot/png_image.h:
+// stb_image_write from libstb, then the durable writer). Never throws: failures come back as a one-line
+// error naming the path.
 #include <cstdint>
 #include <string>
 

@@ -74,31 +74,6 @@ torch::Tensor patch_bce_term(const torch::Tensor& logits, double target, const s
   return patch_bce(logits, target);
 }
 
-torch::Tensor delta_sigma_codes(const torch::Tensor& mu, const torch::Tensor& logvar, int64_t a, int64_t b,
-                                const std::vector<double>& deltas) {
-  const int64_t h = mu.numel();
-  if (mu.dim() != 1 || logvar.sizes() != mu.sizes())
-    throw Error("delta_sigma_codes: expected one posterior, mu and logvar of shape {H}");
-  if (a < 0 || a >= h || b < 0 || b >= h)
-    throw Error(fmt::format("delta_sigma_codes: latent indices {} and {} must lie in [0, {})", a, b, h));
-  const auto n = static_cast<int64_t>(deltas.size());
-  auto sigma = (0.5 * logvar).exp();
-  auto out = mu.unsqueeze(0).repeat({n * n, 1});
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t k = 0; k < n; ++k) {
-      out[i * n + k][a] = mu[a] + deltas[i] * sigma[a];
-      out[i * n + k][b] = mu[b] + deltas[k] * sigma[b];
-    }
-  return out;
-}
-
-torch::Tensor interpolate_codes(const torch::Tensor& z1, const torch::Tensor& z2, int64_t steps) {
-  if (steps < 2) throw Error(fmt::format("interpolate_codes: needs at least 2 steps, got {}", steps));
-  if (z1.sizes() != z2.sizes() || z1.dim() != 1) throw Error("interpolate_codes: expected two codes of shape {H}");
-  auto alpha = torch::linspace(0.0, 1.0, steps, z1.options()).unsqueeze(1);
-  return (1.0 - alpha) * z1.unsqueeze(0) + alpha * z2.unsqueeze(0);
-}
-
 namespace {
 // Checked before the trunks are built, so a wrong data set fails with this message and nothing else.
 const ModelSpec& require_patchgan_images(const ModelSpec& spec) {

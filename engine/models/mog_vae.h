@@ -62,13 +62,7 @@ torch::Tensor l1_term(const torch::Tensor& x, const torch::Tensor& x_hat, const 
 // each sample's patches then mean over the batch.
 torch::Tensor patch_bce_term(const torch::Tensor& logits, double target, const std::string& reduction);
 
-// The paper's views (Fig. 4, 5), as codes to decode:
-// rows i * n + j (n = deltas.size()) of mu with z_a = mu_a + deltas[i] sigma_a, z_b = mu_b + deltas[j] sigma_b;
-// mu and logvar are one posterior {H}. Result {n*n, H}.
-torch::Tensor delta_sigma_codes(const torch::Tensor& mu, const torch::Tensor& logvar, int64_t a, int64_t b,
-                                const std::vector<double>& deltas);
-// `steps` >= 2 rows (1 - alpha) z1 + alpha z2, alpha evenly spaced in [0, 1]; z1, z2 {H}. Result {steps, H}.
-torch::Tensor interpolate_codes(const torch::Tensor& z1, const torch::Tensor& z2, int64_t steps);
+// The paper's δσ variants (Fig. 4) are analysis/delta_sigma_variants.h, for every variant.
 
 class MogVae : public Vae {
  public:

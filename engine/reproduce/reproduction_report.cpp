@@ -50,6 +50,11 @@ std::string ReproductionReport::to_markdown() const {
     md += "\n";
     for (const auto& n : notes) md += "- " + n + "\n";
   }
+  if (!plots.empty() || !plots_skipped.empty()) {
+    md += "\n### Plots\n\n";
+    for (const auto& p : plots) md += fmt::format("![{}]({})\n\n{}\n\n", p.caption, p.file, p.description);
+    for (const auto& s : plots_skipped) md += "- Not drawn: " + s + "\n";
+  }
   return md;
 }
 
@@ -86,8 +91,12 @@ nlohmann::json ReproductionReport::to_json() const {
                            {"seeds", c.judgement.seeds},
                            {"settings", c.settings}});
   }
-  return {{"paper", paper}, {"title", title},   {"size", size},     {"seeds", seeds},
-          {"wall_seconds", wall_seconds}, {"notes", notes}, {"runs", runs}, {"claims", claims_json}};
+  nlohmann::json plots_json = nlohmann::json::array();
+  for (const auto& p : plots) plots_json.push_back({{"file", p.file}, {"caption", p.caption}, {"description", p.description}});
+  return {{"paper", paper},   {"title", title},       {"size", size},
+          {"seeds", seeds},   {"wall_seconds", wall_seconds}, {"notes", notes},
+          {"runs", runs},     {"claims", claims_json}, {"plots", plots_json},
+          {"plots_skipped", plots_skipped}};
 }
 
 void ReproductionReport::write(const std::string& dir) const {

@@ -20,6 +20,13 @@ struct ClaimResult {
   std::string settings;  // presets, overrides, what was scored
 };
 
+// A figure written beside report.md (reproduce/reproduction_plots.h).
+struct ReportPlot {
+  std::string file;         // "ph-vae-loss-curves.png", relative to the report's folder
+  std::string caption;      // the image's alt text
+  std::string description;  // one line: what it shows
+};
+
 struct ReproductionReport {
   std::string paper;
   std::string title;     // the paper's title
@@ -29,6 +36,8 @@ struct ReproductionReport {
   std::vector<std::string> notes;  // what was changed to give the method a fair chance, and what is left
   std::vector<ClaimResult> claims;
   std::vector<std::string> runs;   // run folders used (trained now or reused)
+  std::vector<ReportPlot> plots;   // figures written beside the report
+  std::vector<std::string> plots_skipped;  // one line per figure that could not be drawn
 
   std::string to_markdown() const;
   std::string to_text() const;

@@ -11,6 +11,7 @@
 #include "compare/standard_columns.h"
 #include "core/error.h"
 #include "core/task.h"
+#include "reproduce/reproduction_plots.h"
 
 namespace vaelab {
 
@@ -116,6 +117,9 @@ ReproductionOutcome run_reproduction(const PaperReproduction& paper, const Repro
     }
   }
   report.claims = paper.claims(rows);
+  say("drawing the report's plots");
+  report.plots = write_reproduction_plots(paper.paper, folders, options.seeds, options.out, options.device,
+                                          paper.eval_limit, report.plots_skipped);
   if (reused > 0)
     report.notes.push_back(fmt::format("{} runs trained by this call, {} reused from an earlier one (the wall time "
                                        "counts this call only).", trained, reused));

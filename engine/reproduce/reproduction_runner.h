@@ -1,7 +1,8 @@
 #pragma once
 // Runs one paper's reproduction (reproduce/paper_reproduction.h) end to end: trains every run for every
 // seed (compare/comparison_runs.h: train_for_comparison, the one training loop), evaluates the runs into
-// one comparison table (compare/standard_columns.h, with the paper's IWAE-k and limit), judges the claims
+// one comparison table (compare/standard_columns.h, with the paper's IWAE-k and limit), judges the claims,
+// draws the paper's figures (reproduce/reproduction_plots.h: OUT/<paper>-*.png, listed in the report)
 // and writes OUT/report.md, OUT/report.json and OUT/compare.{csv,md,json}.
 //
 // Contracts

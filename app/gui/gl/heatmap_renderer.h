@@ -4,7 +4,7 @@
 // nearest filtering. Changing the colormap or the value range re-renders without re-uploading values.
 // UI thread only (GL context). render() saves and restores the GL state it touches, so it may be called
 // anywhere inside an ImGui frame. On failure (shader files missing, no float textures) the caller falls
-// back to colouring on the CPU (widgets/colormap.h).
+// back to colouring on the CPU (plot/colormap.h).
 #include <epoxy/gl.h>
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "gl/shader.h"
-#include "widgets/colormap.h"
+#include "plot/colormap.h"
 
 namespace vaelab {
 namespace gui {

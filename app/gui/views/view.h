@@ -96,7 +96,7 @@ class View {
   virtual bool add_comparison(const std::string& /*source*/) { return false; }
 };
 
-// The ten views, in switcher order (view_list.cpp).
+// The views, in switcher order (view_list.cpp; views added later are declared there).
 std::vector<std::unique_ptr<View>> make_views();
 
 std::unique_ptr<View> make_run_view();

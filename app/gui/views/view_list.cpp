@@ -5,6 +5,7 @@ namespace gui {
 
 // Declared here rather than in view.h, which every GUI file includes.
 std::unique_ptr<View> make_latent_pairs_view();  // latent_pairs_view.cpp
+std::unique_ptr<View> make_delta_sigma_view();   // delta_sigma_view.cpp
 
 std::vector<std::unique_ptr<View>> make_views() {
   std::vector<std::unique_ptr<View>> views;
@@ -17,6 +18,7 @@ std::vector<std::unique_ptr<View>> make_views() {
   views.push_back(make_residuals_view());
   views.push_back(make_samples_view());
   views.push_back(make_interpolation_view());
+  views.push_back(make_delta_sigma_view());
   views.push_back(make_covariance_view());
   views.push_back(make_latent_pairs_view());
   return views;

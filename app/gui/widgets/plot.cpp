@@ -6,7 +6,7 @@
 #include <fstream>
 #include <limits>
 
-#include "widgets/axis_ticks.h"
+#include "plot/axis_ticks.h"
 #include "screen_capture.h"
 #include "text_file.h"
 

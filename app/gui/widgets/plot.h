@@ -24,7 +24,7 @@
 #include "gl/heatmap_renderer.h"
 #include "gl/texture.h"
 #include "views/view.h"
-#include "widgets/colormap.h"
+#include "plot/colormap.h"
 
 namespace vaelab {
 namespace gui {

@@ -1,10 +1,9 @@
-#include "colormap.h"
+#include "plot/colormap.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace vaelab {
-namespace gui {
 namespace {
 
 using Rgb = std::array<uint8_t, 3>;
@@ -94,5 +93,4 @@ std::vector<uint8_t> colorize(const std::vector<float>& values, double vmin, dou
   return out;
 }
 
-}  // namespace gui
 }  // namespace vaelab

@@ -1,10 +1,9 @@
-#include "axis_ticks.h"
+#include "plot/axis_ticks.h"
 
 #include <cmath>
 #include <cstdio>
 
 namespace vaelab {
-namespace gui {
 
 double nice_step(double span, int target) {
   if (!(span > 0) || !std::isfinite(span)) return 1.0;
@@ -93,5 +92,4 @@ std::vector<Tick> log_ticks(double lo, double hi, int target) {
   return out;
 }
 
-}  // namespace gui
 }  // namespace vaelab
