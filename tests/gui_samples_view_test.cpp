@@ -209,3 +209,65 @@ TEST_CASE("The covariance view draws both heatmaps and exports the covariance of
   CHECK(varying >= 2);  // a trained model's codes vary with the input
 }
 
+
+TEST_CASE("The covariance view shows a compared run below the open one and exports both", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_covariance_compare");
+  // The compared run: the same data shape (Fashion-MNIST), 4 latents, trained briefly by the CLI.
+  const auto other = dir / "other-run";
+  const auto trained = vaelab::test::run_cli(
+      dir, "train --preset fashion-vae --set dataset.subsample=500 --set architecture.hidden=[32] --set latent=4 "
+           "--epochs 1 --threads 1 --out " + vaelab::test::quoted(other));
+  INFO(trained.err);
+  REQUIRE(trained.status == 0);
+  const std::string shot = (dir / "cov2.png").string(), csv = (dir / "cov2.csv").string();
+  const Shot s = run_gui(std::string(kBriefRun) + " --view covariance --compare " + other.string() + " --screenshot " +
+                         shot + " --export " + csv + " --size 1280x900");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  CHECK(variance(load_grey(shot)) > 100.0);
+  std::ifstream in(csv);
+  REQUIRE(in.good());
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "run,j,k,covariance,correlation");
+  std::map<std::string, std::map<std::pair<int, int>, std::pair<double, double>>> runs;
+  while (std::getline(in, line)) {
+    const auto comma = line.find(',');
+    REQUIRE(comma != std::string::npos);
+    int j = 0, k = 0;
+    double cov = 0, corr = 0;
+    REQUIRE(std::sscanf(line.c_str() + comma + 1, "%d,%d,%lf,%lf", &j, &k, &cov, &corr) == 4);
+    runs[line.substr(0, comma)][{j, k}] = {cov, corr};
+  }
+  REQUIRE(runs.size() == 2);
+  CHECK(runs["open"].size() == 64);          // the open run's 8 latents
+  CHECK(runs["other-run"].size() == 16);     // the compared run's own 4, of the same test inputs
+  for (int j = 0; j < 4; ++j) {
+    CHECK(runs["other-run"][{j, j}].first >= 0.0);
+    CHECK(runs["other-run"][{j, j}].second == Approx(1.0));
+    for (int k = 0; k < 4; ++k)
+      CHECK(runs["other-run"][{j, k}].first == Approx(runs["other-run"][{k, j}].first).margin(1e-9));
+  }
+}
+
+TEST_CASE("A compared run of another data shape is refused in the covariance view and the open run still exports", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_covariance_compare_shape");
+  const auto toy = dir / "toy-run";
+  const auto trained = vaelab::test::run_cli(
+      dir, "train --preset toy-gmm-vae --set dataset.n=500 --epochs 1 --threads 1 --out " + vaelab::test::quoted(toy));
+  REQUIRE(trained.status == 0);
+  const std::string shot = (dir / "cov3.png").string(), csv = (dir / "cov3.csv").string();
+  const Shot s = run_gui(std::string(kBriefRun) + " --view covariance --compare " + toy.string() + " --screenshot " +
+                         shot + " --export " + csv + " --size 1280x800");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "j,k,covariance,correlation");  // only the open run: the toy's codes were not computed
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  CHECK(rows == 64);
+}

@@ -13,6 +13,7 @@
 #include "data/seeded_permutation.h"
 #include "models/registry.h"
 #include "session/session.h"
+#include "session/trained_run.h"
 #include "train/checkpoint.h"
 #include "train/preset.h"
 #include "train/run_folder.h"
@@ -116,12 +117,10 @@ const nlohmann::json& evaluate_run_into(ComparisonTable& table, const std::strin
                                         const ComparisonOptions& options, const std::string& name,
                                         const std::string& device) {
   const std::string checkpoint = existing_checkpoint(run_dir);
-  auto session = Session::open(checkpoint);
-  const CheckpointMeta meta = read_checkpoint_meta(checkpoint);
-  auto model = make_model(meta.spec);
-  model->to(resolve_device(device.empty() ? session->preset().device : device));
-  load_checkpoint(checkpoint, *model, meta.spec, nullptr);
-  model->eval();
+  TrainedRun run = open_trained_run(checkpoint, device);
+  const auto& session = run.session;
+  const CheckpointMeta& meta = run.meta;
+  auto& model = run.model;
   const DatasetSplit& data = *session->data();
   const Dataset view = evaluated_view(data, options);
   ComparisonOptions run_options = options;

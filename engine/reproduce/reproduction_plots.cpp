@@ -22,6 +22,7 @@
 #include "plot/matrix_heatmap.h"
 #include "plot/png_image.h"
 #include "session/session.h"
+#include "session/trained_run.h"
 #include "train/checkpoint.h"
 #include "train/run_folder.h"
 
@@ -78,22 +79,11 @@ std::vector<std::string> logged_terms(const std::string& folder) {
   return read_checkpoint_meta(RunFolder{folder}.checkpoint()).metrics.names;
 }
 
-// A trained run loaded as `compare` loads it: its session (preset, data) and its model in eval mode.
-struct LoadedRun {
-  std::unique_ptr<Session> session;
-  std::shared_ptr<Model> model;
-};
+// A trained run loaded as `compare` loads it (session/trained_run.h).
+using LoadedRun = TrainedRun;
 
 LoadedRun load_run(const std::string& folder, const std::string& device) {
-  LoadedRun run;
-  const std::string checkpoint = RunFolder{folder}.checkpoint();
-  run.session = Session::open(checkpoint);
-  const CheckpointMeta meta = read_checkpoint_meta(checkpoint);
-  run.model = make_model(meta.spec);
-  run.model->to(resolve_device(device.empty() ? run.session->preset().device : device));
-  load_checkpoint(checkpoint, *run.model, meta.spec, nullptr);
-  run.model->eval();
-  return run;
+  return open_trained_run(RunFolder{folder}.checkpoint(), device);
 }
 
 // The first `n` inputs of the test split (the training split when there is none) in a seeded order: the
