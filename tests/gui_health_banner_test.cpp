@@ -22,9 +22,7 @@ using vaelab::test::run_gui;
 namespace {
 
 // 1000 Fashion-MNIST images, one 64-unit hidden layer, a fixed seed.
-const char* kTinyRun =
-    "--preset fashion-vae --set dataset.subsample=1000 --set architecture.hidden=[64] --set batch_size=32 "
-    "--set latent=4 --set seed=1 --threads 1";
+const std::string kTinyRun = vaelab::test::small_fashion_run(1000);
 
 // The line of `output` that starts with `prefix`, without the prefix; "" when there is none.
 std::string line_after(const std::string& output, const std::string& prefix) {

@@ -7,6 +7,9 @@
 #include <regex>
 #include <string>
 
+#include <vector>
+
+#include "plot/png_image.h"
 #include "png_stats.h"
 #include "test_support.h"
 
@@ -17,15 +20,27 @@ using vaelab::test::run_gui;
 namespace {
 
 // The default preset, small: the run open before the scripted input.
-const char* kTinyRun =
-    "--threads 1 --preset fashion-vae --set dataset.subsample=1000 --set architecture.hidden=[64] "
-    "--set batch_size=32 --set latent=4";
+const std::string kTinyRun = vaelab::test::small_fashion_run(1000);
 
 // The step printed in "run: NAME (VARIANT) at step N", or -1.
 long long printed_step(const std::string& output, const std::string& name) {
   std::smatch m;
   const std::regex line("run: " + name + " \\([a-z-]+\\) at step ([0-9]+)");
   return std::regex_search(output, m, line) ? std::stoll(m[1]) : -1;
+}
+
+// An image folder of two classes of 8x8 grey PNGs (`per_class` each), plus one image beside the class
+// folders: the loader skips that one and names it on stderr, which shows the run read this folder.
+void write_image_folder(const std::filesystem::path& root, int per_class) {
+  for (const char* cls : {"dark", "light"}) {
+    std::filesystem::create_directories(root / cls);
+    for (int i = 0; i < per_class; ++i) {
+      const std::vector<uint8_t> px(64, static_cast<uint8_t>((cls[0] == 'd' ? 0 : 128) + 8 * i));
+      vaelab::write_png_file((root / cls / ("i" + std::to_string(i) + ".png")).string(), 8, 8, 1, px.data());
+    }
+  }
+  const std::vector<uint8_t> px(64, 255);
+  vaelab::write_png_file((root / "stray.png").string(), 8, 8, 1, px.data());
 }
 
 }  // namespace
@@ -85,4 +100,44 @@ TEST_CASE("Open goes into a typed folder and opens the run folder typed there", 
   CHECK_THAT(s.output, Catch::Contains("opened " + run_dir));
   CHECK(printed_step(s.output, "toy-gmm-vae") > 0);  // the trained run, not the default preset
   CHECK_THAT(s.output, !Catch::Contains("run: fashion-vae"));
+}
+
+TEST_CASE("New run trains on an image folder chosen in the dataset browser's path field", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_new_run_image_folder");
+  write_image_folder(dir / "pictures", 12);
+  const std::string png = (dir / "trained.png").string();
+  // Ctrl+N (the open run's preset, fashion-vae, is picked), Ctrl+D (the dataset's path field, an image
+  // folder), the scratch folder and Enter (goes into it), the folder's name typed there, Tab to the image
+  // size, 8, Ctrl+Enter creates the run.
+  const GuiRun s = run_gui(std::string(kTinyRun) + " --view run --keys ctrl+n,ctrl+d,type:" + dir.string() +
+                           ",enter,type:pictures,tab,type:8,ctrl+enter --train-steps 2 --screenshot " + png +
+                           " --size 1280x800");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  CHECK_THAT(s.output, Catch::Contains("key ctrl+d -> state idle, new run dialog open"));
+  CHECK_THAT(s.output, Catch::Contains("typed " + dir.string() + "\nkey enter -> state idle, new run dialog open"));
+  CHECK_THAT(s.output, Catch::Contains("key ctrl+enter -> state idle\n"));  // the dialog closed
+  CHECK_THAT(s.output, Catch::Contains("opened the edited preset"));
+  // The engine read the folder typed: its one stray image is named.
+  CHECK_THAT(s.output, Catch::Contains("image-folder: skipped 1 unreadable file(s), first: " +
+                                       (dir / "pictures" / "stray.png").string() + ": lies next to class sub-folders"));
+  CHECK(printed_step(s.output, "fashion-vae") == 2);
+  CHECK_THAT(s.output, Catch::Contains("run: fashion-vae (vae) at step 2"));
+}
+
+TEST_CASE("New run refuses Create while the dataset path holds no image and keeps the open run", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_new_run_no_images");
+  std::filesystem::create_directories(dir / "empty");
+  const std::string png = (dir / "refused.png").string();
+  const GuiRun s = run_gui(std::string(kTinyRun) + " --view run --keys ctrl+n,ctrl+d,type:" + (dir / "empty").string() +
+                           ",ctrl+enter --screenshot " + png + " --size 1280x800");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  // Ctrl+Enter did nothing: the dialog is still open and no run was opened.
+  CHECK_THAT(s.output, Catch::Contains("key ctrl+enter -> state idle, new run dialog open"));
+  CHECK_THAT(s.output, !Catch::Contains("opened"));
+  CHECK_THAT(s.output, Catch::Contains("run: fashion-vae (vae) at step 0"));
+  CHECK(png_stats(png).width == 1280);
 }

@@ -4,9 +4,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "data/dataset_registry.h"
+#include "data/data_path_check.h"
+#include "plot/png_image.h"
 #include "preset_form.h"
+#include "test_support.h"
 #include "train/preset.h"
 
+using namespace vaelab;
 using namespace vaelab::gui;
 using nlohmann::json;
 
@@ -17,6 +26,15 @@ json fashion() {
     "dataset": {"name": "fashion-mnist", "subsample": 500}, "latent": 20,
     "architecture": {"type": "mlp", "hidden": [512, 256]}, "likelihood": {"type": "bernoulli"},
     "options": {"beta": 1.0}, "batch_size": 128, "epochs": 10, "seed": 1})");
+}
+
+// `count` grey 8x8 PNGs in `dir` (created), each a different flat grey.
+void write_grey_pngs(const std::filesystem::path& dir, int count) {
+  std::filesystem::create_directories(dir);
+  for (int i = 0; i < count; ++i) {
+    const std::vector<uint8_t> px(64, static_cast<uint8_t>(20 * i));
+    vaelab::write_png_file((dir / ("img" + std::to_string(i) + ".png")).string(), 8, 8, 1, px.data());
+  }
 }
 
 }  // namespace
@@ -103,4 +121,105 @@ TEST_CASE("Bad JSON text keeps the form and reports the parse error", "[fast][gu
   CHECK(d.text() == "{\"latent\": 3,");
   d.set_text("[1]");
   CHECK_THAT(d.parse_error(), Catch::Contains("JSON object"));
+}
+
+TEST_CASE("Picking an image folder writes the keys the engine's image-folder loader reads", "[fast][gui-new-run]") {
+  const auto dir = vaelab::test::scratch_dir("preset_form_image_folder");
+  write_grey_pngs(dir / "circles", 3);
+  write_grey_pngs(dir / "squares", 4);
+  PresetDraft d;
+  d.reset(fashion());
+  PresetForm f = d.form();
+  f.dataset = "image-folder";
+  f.dataset_path = dir.string();
+  f.image_size = 8;
+  d.set_form(f);
+  const json j = json::parse(d.text());
+  CHECK(j["dataset"] == json({{"name", "image-folder"}, {"root", dir.string()}, {"size", 8}, {"color", "gray"},
+                              {"subsample", 500}}));
+  CHECK(d.form().dataset_path == dir.string());
+  CHECK(d.form().image_size == 8);
+  CHECK_NOTHROW(vaelab::Preset::from_json(j));
+
+  // The engine opens exactly that: all 7 images, 8x8 grey, the sub-folders as classes.
+  const vaelab::DatasetSplit data = vaelab::load_dataset(j["dataset"]);
+  CHECK(data.train.size() + data.test.size() == 7);
+  CHECK(data.train.shape.channels == 1);
+  CHECK(data.train.shape.height == 8);
+  CHECK(data.train.shape.width == 8);
+  CHECK(data.train.class_names == std::vector<std::string>{"circles", "squares"});
+  // The dialog's one-line check agrees.
+  const DataPathCheck c = check_image_folder(dir.string());
+  CHECK(c.ok);
+  CHECK(c.line == "7 images in 2 classes (circles, squares)");
+
+  // A new size and colour change only those keys.
+  f = d.form();
+  f.image_size = 16;
+  f.image_color = "rgb";
+  d.set_form(f);
+  CHECK(d.json()["dataset"]["size"] == 16);
+  CHECK(d.json()["dataset"]["color"] == "rgb");
+  CHECK(d.json()["dataset"]["root"] == dir.string());
+}
+
+TEST_CASE("Picking a CSV file writes the keys the engine's CSV loader reads", "[fast][gui-new-run]") {
+  const auto dir = vaelab::test::scratch_dir("preset_form_csv");
+  const auto csv = dir / "points.csv";
+  {
+    std::ofstream out(csv);
+    out << "x,y,z\n";
+    for (int i = 0; i < 10; ++i) out << i << "," << i * i << "," << (i % 2) << "\n";
+  }
+  PresetDraft d;
+  d.reset(fashion());
+  PresetForm f = d.form();
+  f.dataset = "csv";
+  f.dataset_path = csv.string();
+  d.set_form(f);
+  const json j = json::parse(d.text());
+  CHECK(j["dataset"] == json({{"name", "csv"}, {"path", csv.string()}, {"subsample", 500}}));
+  CHECK(d.form().dataset_path == csv.string());
+  CHECK_NOTHROW(vaelab::Preset::from_json(j));
+
+  const vaelab::DatasetSplit data = vaelab::load_dataset(j["dataset"]);
+  CHECK(data.train.size() + data.test.size() == 10);
+  CHECK(data.train.shape.features == 3);
+  const DataPathCheck c = check_csv_file(csv.string());
+  CHECK(c.ok);
+  CHECK(c.line == "10 rows \u00d7 3 columns, header: x, y, z");
+}
+
+TEST_CASE("The dataset path follows the JSON text and leaves with the data set it belongs to", "[fast][gui-new-run]") {
+  PresetDraft d;
+  json p = fashion();
+  p["dataset"] = {{"name", "image-folder"}, {"root", "/data/faces"}, {"size", 32}, {"color", "rgb"}};
+  d.reset(p);
+  CHECK(d.form().dataset == "image-folder");
+  CHECK(d.form().dataset_path == "/data/faces");
+  CHECK(d.form().image_size == 32);
+  CHECK(d.form().image_color == "rgb");
+
+  // Edited in the text: the form follows.
+  json edited = d.json();
+  edited["dataset"]["root"] = "/data/cars";
+  d.set_text(edited.dump());
+  CHECK(d.form().dataset_path == "/data/cars");
+
+  // An emptied path removes the key (the engine then names it as required).
+  PresetForm f = d.form();
+  f.dataset_path.clear();
+  d.set_form(f);
+  CHECK_FALSE(d.json()["dataset"].contains("root"));
+  CHECK_THROWS_WITH(vaelab::load_dataset(d.json()["dataset"]), Catch::Contains("\"dataset.root\": required"));
+
+  // Back to a built-in set: no path, size or colour left behind for a loader that does not take them.
+  f = d.form();
+  f.dataset = "mnist";
+  f.dataset_path.clear();
+  d.set_form(f);
+  CHECK(d.json()["dataset"] == json({{"name", "mnist"}}));
+  CHECK(d.form().dataset_path.empty());
+  CHECK(dataset_path_key("mnist") == nullptr);
+  CHECK(std::string(dataset_path_key("csv")) == "path");
 }

@@ -60,6 +60,15 @@ struct GuiRun {
   std::string output;  // stdout and stderr together
 };
 
+// The app's arguments for a small fashion-vae run that the GUI tests open before their scripted input:
+// `subsample` Fashion-MNIST train images (a sixth of them become the test split), an MLP 784-64-latent,
+// batch 32, one torch thread, seed `seed`.
+inline std::string small_fashion_run(int subsample = 1000, int latent = 4, int seed = 1) {
+  return "--threads 1 --preset fashion-vae --set dataset.subsample=" + std::to_string(subsample) +
+         " --set architecture.hidden=[64] --set batch_size=32 --set latent=" + std::to_string(latent) +
+         " --set seed=" + std::to_string(seed);
+}
+
 // Runs the app with `args` (the automation flags: --screenshot, --train-steps, ...).
 inline GuiRun run_gui(const std::string& args) {
   const std::string cmd = std::string(VAELAB_GUI_PATH) + " " + args + " 2>&1";

@@ -10,6 +10,9 @@
 #include <imgui.h>
 
 #include <cstdio>
+#include <filesystem>
+
+#include "train/run_folder.h"
 
 namespace vaelab {
 namespace gui {
@@ -59,8 +62,22 @@ int App::run() {
     }
     toast(ToastKind::Error, "cannot open " + cl_.source + ": " + error);
   }
-  for (const auto& other : cl_.compare)
-    for (auto& v : views_) v->add_comparison(other);
+  for (const auto& other : cl_.compare) {
+    // A folder of run folders (a compare or reproduce output) is a set of rows for the runs table, which
+    // overlays each run's curves itself; the other views take one run.
+    std::error_code ec;
+    const bool run_set = std::filesystem::is_directory(other, ec) && !is_run_folder(other);
+    for (auto& v : views_)
+      if (!run_set || std::string(v->name()) == "runs") v->add_comparison(other);
+  }
+  for (const auto& action : cl_.actions) {
+    const auto colon = action.find(':');
+    const int i = colon == std::string::npos ? -1 : view_index(action.substr(0, colon));
+    if (i < 0 || !views_[i]->run_action(action.substr(colon + 1))) {
+      std::fprintf(stderr, "vaelab: --action %s: no such view action\n", action.c_str());
+      return 2;
+    }
+  }
   if (!cl_.screenshot.empty()) return run_screenshot();
   if (cl_.bench) return run_bench();
   return run_interactive();

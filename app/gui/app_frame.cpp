@@ -67,6 +67,18 @@ ViewContext App::make_context() {
   ctx.capture = [this](ScreenRect r, CaptureDone done) { captures_.request(r, std::move(done)); };
   ctx.open_run = [this](const std::string& source) { open_async(source, ""); };
   ctx.open_preset_json = [this](const std::string& json) { open_async("", json); };
+  ctx.send_inputs = [this](const std::string& view, const std::vector<int64_t>& indices) {
+    const int i = view_index(view);
+    if (i < 0 || !views_[i]->take_inputs(indices)) return false;
+    select_request_ = i;
+    return true;
+  };
+  ctx.overlay_run = [this](const std::string& source, bool shown) {
+    const int i = view_index("curves");
+    if (i < 0) return;
+    if (shown) views_[i]->add_comparison(source);
+    else views_[i]->remove_comparison(source);
+  };
   ctx.ui_scale = ui_scale_;
   ctx.frame = frame_;
   ctx.headless = cl_.headless();
@@ -149,7 +161,7 @@ void App::draw_help_menu() {
   ImGui::Separator();
   ImGui::TextDisabled("In the New run dialog: Enter in the filter picks the first preset, Ctrl+Enter creates.");
   ImGui::TextDisabled("In the Open dialog: Enter on a typed path opens it (a plain folder: goes into it).");
-  ImGui::TextDisabled("Escape closes a dialog. Dropping a file or folder on the window opens it.");
+  ImGui::TextDisabled("Escape closes a dialog; in New run, Ctrl+D goes to the dataset path. Dropping a file or folder on the window opens it.");
   ImGui::EndMenu();
 }
 

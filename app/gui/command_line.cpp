@@ -21,7 +21,8 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code)
                  "view to show: run, curves, sliders, manifold, traversals, clusters, residuals, samples, interpolation, "
                  "covariance, latent-pairs, plot-demo");
   app.add_option("--screenshot", out.screenshot, "render the view, write this PNG and exit");
-  app.add_option("--compare", out.compare, "overlay another run (folder, metrics.csv or checkpoint) on the curves");
+  app.add_option("--compare", out.compare, "another run (folder, metrics.csv or checkpoint): overlaid on the curves, a row of the runs table, the covariance view's second run");
+  app.add_option("--action", out.actions, "with --screenshot: a view's scripted action, e.g. runs:compare-ticked");
   app.add_option("--export", out.exports, "with --screenshot: also export the view to FILE (.png, .svg or .csv)");
   app.add_option("--size", size, "window size WxH (default 1600x1000)");
   app.add_option("--ui-scale", out.ui_scale, "UI scale for HiDPI screens (e.g. 1.5)");
@@ -36,6 +37,16 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code)
                  "ctrl+<key>; type:TEXT types TEXT into the focused field)")
       ->delimiter(',');
   app.add_option("--threads", out.torch_threads, "torch CPU threads for training (0: default)");
+  app.add_option("--clusters-points", out.clusters_points,
+                 "the clusters view encodes this many inputs (1000 to 70000; headless use)");
+  app.add_option("--zoom", out.zoom, "with --view clusters: zoom by F about (FX, FY), fractions of the plot area "
+                 "from its top-left corner (default 0.5,0.5)")
+      ->delimiter(',');
+  app.add_option("--select", out.select, "with --view clusters: select the points in the box FX0,FY0,FX1,FY1 "
+                 "(fractions of the plot area from its top-left corner, after --zoom)")
+      ->delimiter(',');
+  app.add_option("--send-selection", out.send_selection,
+                 "with --select: send the selection to this view (interpolation: the first two; delta-sigma: the first)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -63,6 +74,32 @@ bool parse_command_line(int argc, char** argv, CommandLine& out, int& exit_code)
   }
   if (!out.screenshot.empty() && out.view.empty()) {
     std::fprintf(stderr, "vaelab: --screenshot needs --view NAME\n");
+    exit_code = 2;
+    return false;
+  }
+  auto fractions_ok = [](const std::vector<double>& v, size_t from) {
+    for (size_t i = from; i < v.size(); ++i)
+      if (!(v[i] >= 0.0 && v[i] <= 1.0)) return false;
+    return true;
+  };
+  if (!out.zoom.empty() && ((out.zoom.size() != 1 && out.zoom.size() != 3) || !(out.zoom[0] > 0) || !fractions_ok(out.zoom, 1))) {
+    std::fprintf(stderr, "vaelab: --zoom expects F or F,FX,FY with F > 0 and FX, FY in [0, 1]\n");
+    exit_code = 2;
+    return false;
+  }
+  if (out.zoom.size() == 1) out.zoom.insert(out.zoom.end(), {0.5, 0.5});
+  if (!out.select.empty() && (out.select.size() != 4 || !fractions_ok(out.select, 0))) {
+    std::fprintf(stderr, "vaelab: --select expects FX0,FY0,FX1,FY1 in [0, 1]\n");
+    exit_code = 2;
+    return false;
+  }
+  if (!out.send_selection.empty() && out.select.empty()) {
+    std::fprintf(stderr, "vaelab: --send-selection needs --select\n");
+    exit_code = 2;
+    return false;
+  }
+  if (out.clusters_points < 0 || out.clusters_points > 70000) {
+    std::fprintf(stderr, "vaelab: --clusters-points expects 1 to 70000\n");
     exit_code = 2;
     return false;
   }

@@ -1,7 +1,9 @@
 #pragma once
-// One folder's entries as the Open dialog lists them (no ImGui, so tests link it): folders first, then
-// files, each group sorted by name ignoring case; hidden entries (a leading dot) left out; a folder
-// holding checkpoint.pt marked as a run folder.
+// What the app's file browsers (file_browser.h: File > Open, the New run dialog's dataset field) read off
+// the file system, with no ImGui so tests link it: one folder's entries, folders first, then files, each
+// group sorted by name ignoring case; hidden entries (a leading dot) left out; a folder holding
+// checkpoint.pt marked as a run folder.
+#include <cstdint>
 #include <string>
 #include <vector>
 

@@ -3,6 +3,10 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+// Key codes only (ImGui 1.86 indexes keys by the GLFW backend's codes); no GL header.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -45,6 +49,8 @@ bool combo(const char* label, std::string& value, const std::vector<std::pair<st
   }
   return changed;
 }
+
+bool io_ctrl_key(int key) { return ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(key, false); }
 
 }  // namespace
 
@@ -109,7 +115,8 @@ void NewRunDialog::check() {
 
 bool NewRunDialog::try_create(const std::function<void(const std::string&)>& create) {
   check();
-  if (!engine_error_.empty()) return false;
+  dataset_.wait_for_check(2000);  // a path typed a moment ago: its check is capped, so this is short
+  if (!engine_error_.empty() || !dataset_.problem().empty()) return false;
   create(draft_.text());
   return true;
 }
@@ -166,8 +173,6 @@ void NewRunDialog::draw_form() {
       "A new variant clears \"options\": the engine then uses that variant's paper defaults (it has no "
       "defaults object to show here).");
   ImGui::SetNextItemWidth(w);
-  combo("dataset", f.dataset, datasets_);
-  ImGui::SetNextItemWidth(w);
   int latent = static_cast<int>(f.latent);
   if (ImGui::InputInt("latent size", &latent)) f.latent = std::max(1, latent);
   if (f.has_beta) {
@@ -184,6 +189,10 @@ void NewRunDialog::draw_form() {
       {"auto", "CUDA when available, else the CPU"}, {"cpu", "the CPU"}, {"cuda", "the first CUDA GPU"}};
   ImGui::SetNextItemWidth(w);
   combo("device", f.device, devices);
+  // Last: the browser is the tallest part of the form.
+  ImGui::Spacing();
+  ImGui::Separator();
+  dataset_.draw(f, datasets_);
   if (!(f == draft_.form())) {
     draft_.set_form(f);
     check();
@@ -202,6 +211,7 @@ void NewRunDialog::draw(float ui_scale, const std::function<void(const std::stri
                           ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   shown_ = ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_NoSavedSettings);
   if (!shown_) return;
+  if (io_ctrl_key(GLFW_KEY_D)) dataset_.focus_path_field();
   const float footer = ImGui::GetFrameHeightWithSpacing() * 3.5f;
   const float body = std::max(ImGui::GetContentRegionAvail().y - footer, 100.0f * ui_scale);
   draw_preset_list(body);
@@ -220,12 +230,16 @@ void NewRunDialog::draw(float ui_scale, const std::function<void(const std::stri
     check();
   }
   ImGui::EndGroup();
-  if (engine_error_.empty()) ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "The engine accepts this preset.");
-  else ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", engine_error_.c_str());
+  const std::string data_problem = dataset_.problem();
+  if (!engine_error_.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", engine_error_.c_str());
+  else if (dataset_.checking()) ImGui::TextDisabled("dataset: %s", data_problem.c_str());
+  else if (!data_problem.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "dataset: %s", data_problem.c_str());
+  else ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "The engine accepts this preset.");
   const ImGuiIO& io = ImGui::GetIO();
   const bool ctrl_enter = io.KeyCtrl && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
                                           ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false));
-  ImGui::BeginDisabled(!engine_error_.empty());
+  // A path still being checked does not grey Create out: pressing it waits for the check.
+  ImGui::BeginDisabled(!engine_error_.empty() || (!data_problem.empty() && !dataset_.checking()));
   const bool create_pressed = ImGui::Button("Create (Ctrl+Enter)");
   ImGui::EndDisabled();
   bool close = false;

@@ -6,13 +6,18 @@
 // bad options); its error shows in the dialog, and Create is refused until the preset is valid. Create
 // hands the JSON text to the app, which opens it as the command line and the run view's editor do.
 //
+// The dataset is a built-in data set, an image folder or a CSV file, the last two chosen with the file
+// browser and checked before Create (dataset_picker.h).
+//
 // Keyboard: the filter field has the focus when the dialog opens; Enter there picks the first preset
-// listed; Ctrl+Enter is Create; Escape closes.
+// listed; Ctrl+D puts the focus in the dataset's path field (an image folder unless a CSV file is
+// chosen); Ctrl+Enter is Create; Escape closes.
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "dataset_picker.h"
 #include "preset_form.h"
 
 namespace vaelab {
@@ -48,6 +53,7 @@ class NewRunDialog {
   std::string picked_;  // preset name
   PresetDraft draft_;
   std::string engine_error_;  // "" when the engine accepts the draft
+  DatasetPicker dataset_;
 };
 
 }  // namespace gui

@@ -1,13 +1,9 @@
 #pragma once
-// File > Open (Ctrl+O): a file browser drawn in ImGui. It is ours rather than the desktop's native dialog
-// because no native file-dialog library is packaged in Debian for our stack (GLFW 3.3 + Dear ImGui 1.86),
-// and the app takes no dependency from outside it.
-//
-// It shows a path field (type a path, press Enter or Open), "Recent runs" (recent_runs.h), then the
-// current folder with a parent-folder button: folders first, then files, run folders (holding
-// checkpoint.pt) marked "run" (folder_listing.h). A chosen path goes to the app's `open_path`, which
-// treats it exactly as a file dropped on the window (run folders, checkpoints, preset files, TorchScript
-// .pt files, image folders).
+// File > Open (Ctrl+O): the file browser (file_browser.h) in a modal, with "Recent runs" (recent_runs.h)
+// above the current folder's entries. It shows a path field (type a path, press Enter or Open), the
+// recent runs, then the current folder with a parent-folder button. A chosen path goes to the app's
+// `open_path`, which treats it exactly as a file dropped on the window (run folders, checkpoints, preset
+// files, TorchScript .pt files, image folders).
 //
 // Keyboard: the path field has the focus when the dialog opens. Enter on a plain folder's path goes into
 // that folder; on anything else (a run folder, a file) it opens it. Escape closes.
@@ -15,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "folder_listing.h"
+#include "file_browser.h"
 
 namespace vaelab {
 namespace gui {
@@ -30,13 +26,9 @@ class OpenDialog {
   bool is_open() const { return shown_; }
 
  private:
-  void go_to(const std::string& folder);
-
   bool open_request_ = false;
   bool shown_ = false;
-  bool focus_path_ = false;
-  std::string path_;    // the path field
-  FolderListing listing_;
+  FileBrowser browser_;
 };
 
 }  // namespace gui

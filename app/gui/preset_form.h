@@ -26,10 +26,15 @@ struct PresetGroup {
 std::vector<PresetGroup> group_presets_by_variant(std::vector<PresetEntry> presets);
 
 // The common keys of a preset. Missing keys read as the engine's defaults (train/preset.h,
-// models/model_spec.h): latent 20, epochs 10, device "auto".
+// models/model_spec.h, data/image_folder.h): latent 20, epochs 10, device "auto", image size 64, grey.
 struct PresetForm {
   std::string variant = "vae";
   std::string dataset;       // dataset.name
+  // The data on disk, for the data sets read from a path (dataset_path_key): "image-folder" reads
+  // dataset.root, "csv" dataset.path; "" for the built-in sets.
+  std::string dataset_path;
+  int64_t image_size = 64;           // dataset.size ("image-folder": the square side images are resized to)
+  std::string image_color = "gray";  // dataset.color ("image-folder"): gray | rgb
   int64_t latent = 20;
   bool has_beta = false;     // options.beta is present (the variant's KL weight)
   double beta = 1.0;
@@ -40,10 +45,19 @@ struct PresetForm {
   bool operator==(const PresetForm& o) const;
 };
 
+// The key of the "dataset" object that names the data on disk: "root" for "image-folder", "path" for
+// "csv" (engine/data/image_folder.h, engine/data/csv_table.h); nullptr for the built-in sets.
+const char* dataset_path_key(const std::string& dataset);
+
 // Writes `form` into `preset`, leaving every other key as it is. A new variant replaces "options" by {}:
 // the engine fills in that variant's paper defaults for absent options (it offers no defaults object to
 // show). A new dataset replaces "dataset" by {"name": NEW} keeping only "subsample" and "subsample_seed",
-// which every loader takes (the old loader's own options would be unknown keys to the new one).
+// which every loader takes (the old loader's own options would be unknown keys to the new one), then
+// adds the path under dataset_path_key (when not empty) and, for "image-folder", "size" and "color", so
+// the JSON shows what will be read:
+//   {"name": "image-folder", "root": "/data/faces", "size": 64, "color": "gray"}
+//   {"name": "csv", "path": "/data/iris.csv"}
+// An empty path removes the key: the engine then says it is required.
 void apply_preset_form(const PresetForm& form, nlohmann::json& preset);
 
 // The draft: JSON text (what the editor shows and Create opens) and the form read from it.

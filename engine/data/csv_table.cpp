@@ -12,6 +12,7 @@
 
 #include "core/json_fields.h"
 #include "core/error.h"
+#include "data/csv_line.h"
 #include "data/seeded_permutation.h"
 
 namespace vaelab {
@@ -22,57 +23,6 @@ struct Row {
   int64_t line;  // 1-based line number in the file
   std::vector<std::string> cells;
 };
-
-std::string trim(const std::string& s) {
-  const auto a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  const auto b = s.find_last_not_of(" \t\r");
-  return s.substr(a, b - a + 1);
-}
-
-// Splits one line; a cell may be wrapped in double quotes (with "" for a quote inside), which are removed.
-// Quoted cells may not span lines: numeric data never needs that.
-std::vector<std::string> split_line(const std::string& line, char delimiter, const std::string& source,
-                                    int64_t line_no) {
-  std::vector<std::string> cells;
-  std::string cell;
-  bool quoted = false, was_quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char ch = line[i];
-    if (quoted) {
-      if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cell += '"';
-        ++i;
-      } else if (ch == '"') {
-        quoted = false;
-      } else {
-        cell += ch;
-      }
-    } else if (ch == '"' && trim(cell).empty()) {
-      quoted = was_quoted = true;
-      cell.clear();
-    } else if (ch == delimiter) {
-      cells.push_back(was_quoted ? cell : trim(cell));
-      cell.clear();
-      was_quoted = false;
-    } else {
-      cell += ch;
-    }
-  }
-  if (quoted)
-    throw Error(fmt::format("{}:{}:{}: unterminated quoted cell", source, line_no, cells.size() + 1));
-  cells.push_back(was_quoted ? cell : trim(cell));
-  return cells;
-}
-
-bool parse_number(const std::string& cell, double& out) {
-  if (cell.empty()) return false;
-  const char* begin = cell.c_str();
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtod(begin, &end);
-  return end == begin + cell.size() && errno != ERANGE && std::isfinite(out);
-}
 
 }  // namespace
 
@@ -102,8 +52,8 @@ DatasetSplit load_csv(const nlohmann::json& spec) {
   std::string line;
   for (int64_t line_no = 1; std::getline(in, line); ++line_no) {
     if (line_no == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // BOM
-    if (trim(line).empty()) continue;
-    rows.push_back({line_no, split_line(line, delimiter, source, line_no)});
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank
+    rows.push_back({line_no, split_csv_line(line, delimiter, source, line_no)});
   }
   if (rows.empty()) throw Error(fmt::format("{}: no data rows", source));
 
@@ -114,7 +64,7 @@ DatasetSplit load_csv(const nlohmann::json& spec) {
   } else {
     header = false;
     double ignored;
-    for (const auto& c : rows.front().cells) header = header || !parse_number(c, ignored);
+    for (const auto& c : rows.front().cells) header = header || !parse_csv_number(c, ignored);
   }
   std::vector<std::string> names;
   if (header) {
@@ -167,7 +117,7 @@ DatasetSplit load_csv(const nlohmann::json& spec) {
         continue;
       }
       double v;
-      if (!parse_number(row.cells[c], v))
+      if (!parse_csv_number(row.cells[c], v))
         throw Error(fmt::format("{}:{}:{}: expected a number in column \"{}\", got \"{}\"", source, row.line, c + 1,
                                 names[c], row.cells[c]));
       x[r * features + f++] = v;
@@ -186,7 +136,7 @@ DatasetSplit load_csv(const nlohmann::json& spec) {
     // Distinct values sorted numerically when all are numbers, else as text.
     bool numeric = true;
     double ignored;
-    for (const auto& s : label_cells) numeric = numeric && parse_number(s, ignored);
+    for (const auto& s : label_cells) numeric = numeric && parse_csv_number(s, ignored);
     std::vector<std::string> classes(label_cells);
     std::sort(classes.begin(), classes.end(), [&](const std::string& a, const std::string& b) {
       if (numeric) {

@@ -22,17 +22,11 @@ namespace {
 
 bool is_hidden(const fs::path& p) { return !p.filename().empty() && p.filename().string()[0] == '.'; }
 
-bool has_image_extension(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
-}
-
 // Image files under `dir` (recursively or not), sorted so the order does not depend on the file system.
 std::vector<fs::path> image_files(const fs::path& dir, bool recursive) {
   std::vector<fs::path> files;
   auto take = [&](const fs::directory_entry& e) {
-    if (e.is_regular_file() && !is_hidden(e.path()) && has_image_extension(e.path())) files.push_back(e.path());
+    if (e.is_regular_file() && is_image_file_name(e.path())) files.push_back(e.path());
   };
   if (recursive) {
     for (const auto& e : fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied))
@@ -45,6 +39,13 @@ std::vector<fs::path> image_files(const fs::path& dir, bool recursive) {
 }
 
 }  // namespace
+
+bool is_image_file_name(const std::filesystem::path& path) {
+  if (is_hidden(path)) return false;
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
+}
 
 ImageFolderResult read_image_folder(const nlohmann::json& spec) {
   json_fields::require_object(spec, "dataset");

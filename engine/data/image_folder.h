@@ -3,6 +3,7 @@
 // sub-folder is a class (sorted names -> class ids 0, 1, ...) holding its images at any depth; otherwise
 // the images directly in the folder form an unlabelled set. Images are centre-cropped to a square and
 // resized to "size" x "size" (see image_resize.h), as grey or RGB.
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -30,6 +31,9 @@ struct ImageFolderResult {
 // .png/.jpg/.jpeg/.bmp are ignored; unreadable ones, and images lying next to class sub-folders, are
 // skipped and counted. Throws vaelab::Error when no image could be read.
 ImageFolderResult read_image_folder(const nlohmann::json& spec);
+
+// The files the loader reads: not hidden (no leading dot), .png/.jpg/.jpeg/.bmp in any letter case.
+bool is_image_file_name(const std::filesystem::path& path);
 
 // read_image_folder(spec).split, printing one line to stderr when files were skipped.
 DatasetSplit load_image_folder(const nlohmann::json& spec);

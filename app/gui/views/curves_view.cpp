@@ -3,7 +3,9 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 #include <cstdio>
 
 #include "core/error.h"
@@ -28,8 +30,15 @@ class CurvesView : public View {
   const char* title() const override { return "Curves"; }
   bool busy() const override { return loading_ > 0 || !pending_others_.empty(); }
   bool add_comparison(const std::string& source) override {
-    pending_others_.push_back(source);
+    if (wanted_.insert(source).second) pending_others_.push_back(source);  // once, however often asked
     return true;
+  }
+  void remove_comparison(const std::string& source) override {
+    wanted_.erase(source);
+    pending_others_.erase(std::remove(pending_others_.begin(), pending_others_.end(), source), pending_others_.end());
+    for (size_t i = others_.size(); i-- > 0;)
+      if (other_sources_[i] == source) others_.erase(others_.begin() + long(i)), other_sources_.erase(other_sources_.begin() + long(i));
+    plot_.fit();
   }
   void reset() override { plot_.fit(); }
 
@@ -73,7 +82,7 @@ class CurvesView : public View {
     ImGui::InputTextWithHint("##other", "run folder, metrics.csv or checkpoint", &other_path_);
     tip("Add another run's epoch curves to compare (DIR/metrics.csv, or the history stored in a checkpoint).");
     ImGui::SameLine();
-    if (ImGui::Button("Add run") && !other_path_.empty()) pending_others_.push_back(other_path_);
+    if (ImGui::Button("Add run") && !other_path_.empty()) add_comparison(other_path_);
     tip("Overlay another run's epoch curves (train solid, test dashed).");
     for (const std::string& path : pending_others_) {
       if (!ctx.tasks) break;
@@ -88,10 +97,12 @@ class CurvesView : public View {
         } catch (const std::exception& e) {
           error = e.what();
         }
-        return [this, run, error, toast] {
+        return [this, path, run, error, toast] {
           --loading_;
-          if (run) others_.push_back(*run), plot_.fit();
-          else toast(ToastKind::Error, error);
+          const bool shown = std::find(other_sources_.begin(), other_sources_.end(), path) != other_sources_.end();
+          if (!wanted_.count(path) || shown) return;  // taken back (or loaded twice) while it loaded
+          if (run) others_.push_back(*run), other_sources_.push_back(path), plot_.fit();
+          else wanted_.erase(path), toast(ToastKind::Error, error);
         };
       });
     }
@@ -100,7 +111,9 @@ class CurvesView : public View {
       ImGui::SameLine();
       ImGui::PushID(static_cast<int>(i));
       if (ImGui::SmallButton(("x " + others_[i].label).c_str())) {
+        wanted_.erase(other_sources_[i]);
         others_.erase(others_.begin() + static_cast<long>(i));
+        other_sources_.erase(other_sources_.begin() + static_cast<long>(i));
         ImGui::PopID();
         break;
       }
@@ -187,6 +200,8 @@ class CurvesView : public View {
   std::map<std::string, bool> term_hidden_;
   std::string other_path_;
   std::vector<EpochCurves> others_;  // overlaid runs (train/run_folder.h)
+  std::vector<std::string> other_sources_;  // the source each of others_ was added as
+  std::set<std::string> wanted_;  // sources added and not taken back: pending, loading or shown
   std::vector<std::string> pending_others_;  // added, not yet loading
   int loading_ = 0;
   ViewContext last_ctx_;

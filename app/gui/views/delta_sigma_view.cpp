@@ -54,6 +54,14 @@ class DeltaSigmaView : public View {
     follower_.reset();
     error_.clear();
   }
+  // Inputs sent from another view (the clusters view's selection): the first becomes x. Indices are rows
+  // of the evaluation set (the test split when there is one), as index_ is; draw() clamps it to the set.
+  bool take_inputs(const std::vector<int64_t>& indices) override {
+    if (indices.empty()) return false;
+    index_ = static_cast<int>(indices[0]);
+    refresh_.mark_dirty();
+    return true;
+  }
   bool export_png(const std::string& path, float scale, std::string& error) override {
     if (grid_.empty()) {
       error = "delta-sigma: nothing to export yet";

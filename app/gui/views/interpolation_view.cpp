@@ -54,6 +54,16 @@ class InterpolationView : public View {
     follower_.reset();
     error_.clear();
   }
+  // Inputs sent from another view (the clusters view's selection): the first two become the first row's
+  // pair, one index only replaces input a. Indices are rows of the evaluation set (the test split when
+  // there is one), as index_a_ and index_b_ are; draw() clamps them to the set.
+  bool take_inputs(const std::vector<int64_t>& indices) override {
+    if (indices.empty()) return false;
+    index_a_ = static_cast<int>(indices[0]);
+    if (indices.size() >= 2) index_b_ = static_cast<int>(indices[1]);
+    refresh_.mark_dirty();
+    return true;
+  }
   bool export_png(const std::string& path, float scale, std::string& error) override {
     if (grid_.empty()) {
       error = "interpolation: nothing to export yet";

@@ -53,6 +53,11 @@ struct ViewContext {
   // a run folder, checkpoint, preset file or preset name, or preset JSON text (the run view's editor).
   std::function<void(const std::string& source)> open_run;
   std::function<void(const std::string& preset_json)> open_preset_json;
+  // Hands inputs of the test split (their indices) to another view by name ("interpolation",
+  // "delta-sigma") and switches to it, e.g. the clusters view's selection. False when that view takes none.
+  std::function<bool(const std::string& view, const std::vector<int64_t>& indices)> send_inputs;
+  // Shows (true) or hides (false) another run's epoch curves in the curves view: the runs view's ticks.
+  std::function<void(const std::string& source, bool shown)> overlay_run;
   float ui_scale = 1.0f;  // HiDPI factor (fonts and sizes already scaled by it)
   int64_t frame = 0;      // frame counter, handy for throttling
   bool headless = false;  // true in --screenshot / --bench runs
@@ -94,6 +99,14 @@ class View {
   // Adds another run (folder, metrics.csv or checkpoint) to compare against, for views that overlay runs
   // (curves; `vaelab --compare PATH`). Loaded asynchronously on the next draw. Default: not supported.
   virtual bool add_comparison(const std::string& /*source*/) { return false; }
+  // Takes back a run added by add_comparison (the same source string). Default: nothing to take back.
+  virtual void remove_comparison(const std::string& /*source*/) {}
+  // Takes test-split input indices sent from another view (ViewContext::send_inputs), e.g. the two ends
+  // of an interpolation or the input of the δσ grid. Default: takes none.
+  virtual bool take_inputs(const std::vector<int64_t>& /*indices*/) { return false; }
+  // A scripted action for headless runs (vaelab --action VIEW:ACTION), e.g. "runs:compare-ticked" presses
+  // the runs view's Compare ticked once its rows are in. False when the view has no such action.
+  virtual bool run_action(const std::string& /*action*/) { return false; }
 };
 
 // The views, in switcher order (view_list.cpp; views added later are declared there).
