@@ -143,3 +143,30 @@ TEST_CASE("A view action that does not exist is refused with a message", "[gui]"
   CHECK(s.rc == 2);
   CHECK_THAT(s.output, Catch::Contains("--action runs:fly: no such view action"));
 }
+
+TEST_CASE("A run on disk that another run replaces stays in the runs table", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = test::scratch_dir("gui_runs_view_replaced");
+  train_into(toy_run_preset("toy-first", 1.0, 32), dir / "toy-first");
+  train_into(toy_run_preset("toy-second", 3.0, 32), dir / "toy-second");
+  const auto csv = dir / "runs.csv";
+  // File > Open (Ctrl+O), the second run's folder typed into the path field, Enter opens it.
+  const test::GuiRun s = test::run_gui("--threads 1 --run " + (dir / "toy-first").string() +
+                                       " --view runs --keys ctrl+o,type:" + (dir / "toy-second").string() +
+                                       ",enter --screenshot " + (dir / "runs.png").string() + " --export " +
+                                       csv.string() + " --size 1280x700");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  CHECK_THAT(s.output, Catch::Contains("run: toy-second (beta-vae)"));
+  const auto rows = read_csv(csv);
+  REQUIRE(rows.size() == 3);  // header, the open run, the one it replaced
+  const auto& header = rows[0];
+  const auto col = [&](const std::string& key) {
+    return static_cast<size_t>(std::find(header.begin(), header.end(), key) - header.begin());
+  };
+  CHECK(rows[1][col("run")] == "toy-second");
+  CHECK(rows[1][col("open")] == "1");
+  CHECK(rows[2][col("run")] == "toy-first");
+  CHECK(rows[2][col("open")] == "0");
+  CHECK(rows[2][col("preset:options.beta")] == "1.0");
+}

@@ -74,7 +74,8 @@ class App {
 
   // app_runs.cpp. Opens a new run in a task; the old session is closed in a task too.
   void open_async(const std::string& source, const std::string& preset_json);
-  void install_session(std::shared_ptr<Session> session);
+  // `place`: where the new run lives on disk ("" when nowhere yet; see open_run_place_).
+  void install_session(std::shared_ptr<Session> session, const std::string& place);
   void save_run_async();
   bool open_initial(std::string& error);
   void listen_for_drops();  // GLFW drop callback -> dropped_
@@ -110,6 +111,10 @@ class App {
   std::vector<std::string> dropped_;
   bool opening_ = false;
   std::string opening_what_;
+  // Where the open run lives on disk: the run folder or checkpoint it was opened from, or the folder it was
+  // last saved to; "" while it exists only in memory. When another run replaces it, the runs view keeps it
+  // as a row (install_session).
+  std::string open_run_place_;
   float ui_scale_ = 1.0f;
   float pending_ui_scale_ = 0.0f;
   bool export_popup_ = false;

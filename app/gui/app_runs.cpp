@@ -61,6 +61,15 @@ bool looks_like_image_folder(const fs::path& dir) {
   return false;
 }
 
+// A run opened from `source` lives there when it is a run folder or a checkpoint file (not a preset).
+std::string place_of(const std::string& source) {
+  std::error_code ec;
+  if (source.empty() || !fs::exists(source, ec)) return "";
+  if (is_run_folder(source)) return source;
+  const auto ext = fs::path(source).extension().string();
+  return fs::is_regular_file(source, ec) && ext == ".pt" ? source : "";
+}
+
 }  // namespace
 
 void App::listen_for_drops() {
@@ -76,6 +85,7 @@ bool App::open_initial(std::string& error) {
     options.trainer.threads = cl_.torch_threads;
     session_ = Session::open(cl_.source, options);
     snapshot_ = session_->snapshot();
+    open_run_place_ = session_->trained_elsewhere() ? "" : place_of(cl_.source);
     remember_recent(cl_.source);
     return true;
   } catch (const std::exception& e) {
@@ -84,7 +94,14 @@ bool App::open_initial(std::string& error) {
   }
 }
 
-void App::install_session(std::shared_ptr<Session> session) {
+void App::install_session(std::shared_ptr<Session> session, const std::string& place) {
+  // The run being replaced stays in the runs table (and its curves in the curves view) when it is on disk.
+  const int runs = view_index("runs");
+  if (session_ && !open_run_place_.empty() && runs >= 0 && open_run_place_ != place) {
+    views_[runs]->add_comparison(open_run_place_);
+    toast(ToastKind::Info, "the previous run stays in the Runs view: " + open_run_place_);
+  }
+  open_run_place_ = session && session->trained_elsewhere() ? "" : place;  // a TorchScript file is no run
   if (session_) {
     // The old trainer's destructor joins its thread (up to ~1 s): do it off the UI thread.
     std::shared_ptr<Session> old = std::move(session_);
@@ -121,13 +138,13 @@ void App::open_async(const std::string& source, const std::string& preset_json) 
     } catch (const std::exception& e) {
       error = e.what();
     }
-    return [this, s, error, source]() {
+    return [this, s, error, source, preset_json]() {
       opening_ = false;
       if (!error.empty()) {
         toast(ToastKind::Error, "cannot open " + opening_what_ + ": " + error);
         return;
       }
-      install_session(s);
+      install_session(s, preset_json.empty() ? place_of(source) : "");
       toast(ToastKind::Info, "opened " + opening_what_);
       remember_recent(source);
     };
@@ -142,7 +159,8 @@ void App::save_run_async() {
   // A failure (unwritable folder, non-finite weights) comes back as an error toast through the tasks.
   tasks_->run("save the run", [this, s, dir](TaskContext&) -> std::function<void()> {
     s->save_run(dir);  // creates DIR and holds its writer lock
-    return [this, dir] {
+    return [this, s, dir] {
+      if (s == session_) open_run_place_ = dir;  // still the open run: it now lives there
       toast(ToastKind::Info, "saved run to " + dir + "/");
       remember_recent(dir);
     };
