@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "png_stats.h"
@@ -169,4 +170,23 @@ TEST_CASE("A run on disk that another run replaces stays in the runs table", "[g
   CHECK(rows[2][col("run")] == "toy-first");
   CHECK(rows[2][col("open")] == "0");
   CHECK(rows[2][col("preset:options.beta")] == "1.0");
+}
+
+TEST_CASE("A folder of runs given to --compare overlays each run's epoch curves", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = test::scratch_dir("gui_runs_view_curves");
+  train_into(toy_run_preset("toy-p", 1.0, 32), dir / "runs" / "toy-p");
+  train_into(toy_run_preset("toy-q", 2.0, 32), dir / "runs" / "toy-q");
+  const auto csv = dir / "curves.csv";
+  const test::GuiRun s = test::run_gui("--threads 1 --run " + (dir / "runs" / "toy-p").string() + " --compare " +
+                                       (dir / "runs").string() + " --view curves --screenshot " +
+                                       (dir / "curves.png").string() + " --export " + csv.string() + " --size 1024x600");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  std::set<std::string> series;
+  for (const auto& row : read_csv(csv))
+    if (!row.empty()) series.insert(row[0]);
+  CHECK(series.count("toy-p: loss (test)") == 1);
+  CHECK(series.count("toy-q: loss (test)") == 1);
+  CHECK(series.count("loss (epoch test)") == 1);  // the open run's own
 }

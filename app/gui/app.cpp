@@ -9,6 +9,7 @@
 // clang-format on
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -63,12 +64,22 @@ int App::run() {
     toast(ToastKind::Error, "cannot open " + cl_.source + ": " + error);
   }
   for (const auto& other : cl_.compare) {
-    // A folder of run folders (a compare or reproduce output) is a set of rows for the runs table, which
-    // overlays each run's curves itself; the other views take one run.
+    // A folder of run folders (a compare or reproduce output) is a set of rows for the runs table and of
+    // curves to overlay (the runs view would overlay them too, but only once it is drawn); the views that
+    // take one run (covariance) are not given a set.
     std::error_code ec;
-    const bool run_set = std::filesystem::is_directory(other, ec) && !is_run_folder(other);
-    for (auto& v : views_)
-      if (!run_set || std::string(v->name()) == "runs") v->add_comparison(other);
+    if (!std::filesystem::is_directory(other, ec) || is_run_folder(other)) {
+      for (auto& v : views_) v->add_comparison(other);
+      continue;
+    }
+    const int runs = view_index("runs"), curves = view_index("curves");
+    if (runs >= 0) views_[runs]->add_comparison(other);
+    std::vector<std::string> members;
+    for (const auto& entry : std::filesystem::directory_iterator(other, ec))
+      if (is_run_folder(entry.path().string())) members.push_back(entry.path().string());
+    std::sort(members.begin(), members.end());
+    for (const auto& run : members)
+      if (curves >= 0) views_[curves]->add_comparison(run);
   }
   for (const auto& action : cl_.actions) {
     const auto colon = action.find(':');
