@@ -44,7 +44,7 @@ class SlidersView : public View {
  private:
   using Clock = std::chrono::steady_clock;
   void request_decode(ViewContext& ctx);
-  void decoded(const ImageBytes& image, double decode_ms, Clock::time_point changed_at);
+  void decoded(const ImageBytes& image, double decode_ms, Clock::time_point changed_at, bool inline_decode);
   void start_from(ViewContext& ctx, int mode);
   void export_class_grid(ViewContext& ctx);
   void update_prior(Model& model, int64_t step);
@@ -64,7 +64,10 @@ class SlidersView : public View {
   LatestTask encode_{"encode a test image"};
   LatestTask grid_export_{"export the class x sample grid"};
   Clock::time_point changed_at_{};  // first change since the last decode request
-  double last_decode_ms_ = -1;      // the last decode's own time; < 0 before the first
+  // The last few inline decodes' own times (newest last): their median decides inline or worker, so one
+  // decode slowed by training taking the cores does not send the next ones to a worker thread (which waits
+  // for a core itself: worker decodes took p50 16 ms against 0.7 ms inline, bench_gui_latency).
+  std::vector<double> recent_decode_ms_;
   int range_mode_ = 0;           // 0: +-k sd of the prior at the code, 1: +-k sigma of the posterior
   float range_k_ = 3.0f;
   int image_index_ = 0;
