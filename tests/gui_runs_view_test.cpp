@@ -57,6 +57,13 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
   return rows;
 }
 
+// The index of `key` in a CSV header (the key must be there).
+size_t column_of(const std::vector<std::string>& header, const std::string& key) {
+  const auto it = std::find(header.begin(), header.end(), key);
+  REQUIRE(it != header.end());
+  return static_cast<size_t>(it - header.begin());
+}
+
 }  // namespace
 
 TEST_CASE("The runs table shows the open run and an added run with exactly the preset keys that differ", "[gui]") {
@@ -81,11 +88,7 @@ TEST_CASE("The runs table shows the open run and an added run with exactly the p
     if (h.rfind("preset:", 0) == 0) preset_columns.push_back(h);
   // name differs too, but it labels the run: only the two configuring keys are listed.
   CHECK(preset_columns == std::vector<std::string>{"preset:architecture.hidden", "preset:options.beta"});
-  auto column = [&](const std::string& key) {
-    const auto it = std::find(header.begin(), header.end(), key);
-    REQUIRE(it != header.end());
-    return static_cast<size_t>(it - header.begin());
-  };
+  const auto column = [&](const std::string& key) { return column_of(header, key); };
   CHECK(rows[1][column("run")] == "toy-beta1");
   CHECK(rows[1][column("open")] == "1");
   CHECK(rows[2][column("run")] == "toy-beta4");
@@ -120,9 +123,7 @@ TEST_CASE("Compare ticked evaluates the added runs in the background and fills t
   const auto rows = read_csv(csv);
   REQUIRE(rows.size() == 4);  // header, the open run, toy-a and toy-b added
   const auto& header = rows[0];
-  const auto col = [&](const std::string& key) {
-    return static_cast<size_t>(std::find(header.begin(), header.end(), key) - header.begin());
-  };
+  const auto col = [&](const std::string& key) { return column_of(header, key); };
   REQUIRE(col("health") < header.size());
   for (size_t r = 2; r < rows.size(); ++r) {
     INFO(rows[r][col("run")]);
@@ -162,9 +163,7 @@ TEST_CASE("A run on disk that another run replaces stays in the runs table", "[g
   const auto rows = read_csv(csv);
   REQUIRE(rows.size() == 3);  // header, the open run, the one it replaced
   const auto& header = rows[0];
-  const auto col = [&](const std::string& key) {
-    return static_cast<size_t>(std::find(header.begin(), header.end(), key) - header.begin());
-  };
+  const auto col = [&](const std::string& key) { return column_of(header, key); };
   CHECK(rows[1][col("run")] == "toy-second");
   CHECK(rows[1][col("open")] == "1");
   CHECK(rows[2][col("run")] == "toy-first");

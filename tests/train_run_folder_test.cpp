@@ -90,3 +90,17 @@ TEST_CASE("Epoch curves read back from metrics.csv and from a run folder with it
   CHECK_THROWS_WITH(read_epoch_curves(test::scratch_dir("run_folder_empty").string(), 1),
                     Catch::Contains("no metrics.csv or checkpoint.pt"));
 }
+
+TEST_CASE("A folder of run folders names each run inside it and anything else names itself", "[fast][train]") {
+  const auto dir = test::scratch_dir("run_folder_set");
+  for (const char* name : {"b-run", "a-run"}) {
+    fs::create_directories(dir / "set" / name);
+    std::ofstream(dir / "set" / name / "checkpoint.pt") << "x";
+  }
+  fs::create_directories(dir / "set" / "not-a-run");
+  CHECK(runs_named_by((dir / "set").string()) ==
+        std::vector<std::string>{(dir / "set" / "a-run").string(), (dir / "set" / "b-run").string()});
+  CHECK(runs_named_by((dir / "set" / "a-run").string()) == std::vector<std::string>{(dir / "set" / "a-run").string()});
+  CHECK(runs_named_by((dir / "set" / "not-a-run").string()) ==
+        std::vector<std::string>{(dir / "set" / "not-a-run").string()});
+}

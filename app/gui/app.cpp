@@ -9,9 +9,7 @@
 // clang-format on
 #include <imgui.h>
 
-#include <algorithm>
 #include <cstdio>
-#include <filesystem>
 
 #include "train/run_folder.h"
 
@@ -67,17 +65,13 @@ int App::run() {
     // A folder of run folders (a compare or reproduce output) is a set of rows for the runs table and of
     // curves to overlay (the runs view would overlay them too, but only once it is drawn); the views that
     // take one run (covariance) are not given a set.
-    std::error_code ec;
-    if (!std::filesystem::is_directory(other, ec) || is_run_folder(other)) {
+    const std::vector<std::string> members = runs_named_by(other);
+    if (members.size() == 1 && members.front() == other) {
       for (auto& v : views_) v->add_comparison(other);
       continue;
     }
     const int runs = view_index("runs"), curves = view_index("curves");
     if (runs >= 0) views_[runs]->add_comparison(other);
-    std::vector<std::string> members;
-    for (const auto& entry : std::filesystem::directory_iterator(other, ec))
-      if (is_run_folder(entry.path().string())) members.push_back(entry.path().string());
-    std::sort(members.begin(), members.end());
     for (const auto& run : members)
       if (curves >= 0) views_[curves]->add_comparison(run);
   }

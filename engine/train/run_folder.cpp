@@ -27,6 +27,17 @@ bool is_run_folder(const std::string& path) {
   return fs::is_directory(path, ec) && fs::exists(fs::path(path) / RunFolder::kCheckpoint, ec);
 }
 
+std::vector<std::string> runs_named_by(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec) || is_run_folder(path)) return {path};
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator(path, ec))
+    if (is_run_folder(entry.path().string())) out.push_back(entry.path().string());
+  std::sort(out.begin(), out.end());
+  if (out.empty()) return {path};
+  return out;
+}
+
 RunLocation locate_run(const std::string& path) {
   std::error_code ec;
   fs::path p(path);

@@ -38,6 +38,11 @@ bool is_run_folder(const std::string& path);
 // vaelab::Error for a folder without checkpoint.pt and for a path that does not exist.
 RunLocation locate_run(const std::string& path);
 
+// The runs a path names: itself when it is a run (a run folder or any file), else the run folders directly
+// inside it (a compare or reproduce output), sorted; the path itself again when it holds none, so that
+// locate_run then says why it is not a run.
+std::vector<std::string> runs_named_by(const std::string& path);
+
 // metrics.csv of a history; empty test cells where the test view was not evaluated. Atomic.
 void write_metrics_csv(const MetricHistory& metrics, const std::string& path);
 

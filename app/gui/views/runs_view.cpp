@@ -16,7 +16,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -38,7 +37,6 @@
 namespace vaelab {
 namespace gui {
 namespace {
-namespace fs = std::filesystem;
 
 // Inputs each compared run is scored on: enough for the health numbers, quick for an MLP on the CPU.
 constexpr int64_t kCompareLimit = 2000;
@@ -49,19 +47,6 @@ struct RunRow {
   bool ticked = true;
   nlohmann::json compared;  // the comparison row once "Compare ticked" evaluated it; null before
 };
-
-// The sources a path names: itself when it is a run (folder or checkpoint file), else the run folders
-// directly inside it (a compare / reproduce output folder), sorted by name.
-std::vector<std::string> runs_named_by(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_directory(path, ec) || is_run_folder(path)) return {path};
-  std::vector<std::string> out;
-  for (const auto& entry : fs::directory_iterator(path, ec))
-    if (entry.is_directory() && is_run_folder(entry.path().string())) out.push_back(entry.path().string());
-  std::sort(out.begin(), out.end());
-  if (out.empty()) return {path};  // locate_run then says why it is not a run
-  return out;
-}
 
 std::string format_seconds(double s) {
   if (!(s >= 0)) return "-";
