@@ -26,6 +26,7 @@ for p in "${run[@]}"; do
   "$BUILD/vaelab-cli" reproduce "$p" --size cpu --seeds "$SEEDS" --threads "$THREADS" --out "$WORK/$p" \
     2>"$WORK/$p.log" || echo "$p: exit $? (see $WORK/$p.log)"
 done
+mkdir -p "$DOCS/plots"
 {
   echo "# Reproductions"
   echo
@@ -35,11 +36,15 @@ done
   echo "resolution), **does not hold** when it falls short by as much, and is **inconclusive** in between"
   echo "(engine/reproduce/claim_verdict.h). The papers' numbers come from their own, larger setups; ours from the"
   echo "CPU sizes stated in each table. Runs, tables and JSON reports are written to the --out folder of each"
-  echo "command. Not yet here: the plots (curves per S, densities, heatmaps, membership maps) and \`--size paper\`."
+  echo "command; each section's plots are the engine's own PNG export, copied to [docs/plots/](plots/)."
+  echo "\`--size paper\` (the papers' data and lengths, VaDE's clustering and β-VAE against FactorVAE) is built"
+  echo "and tested but meant for a GPU; it has not run yet."
   echo
   for p in "${papers[@]}"; do
     if [ -f "$WORK/$p/report.md" ]; then
-      cat "$WORK/$p/report.md"
+      # The report's figures sit beside it; here they live in plots/.
+      for f in "$WORK/$p/$p"-*.png; do if [ -f "$f" ]; then cp "$f" "$DOCS/plots/"; fi; done
+      sed "s|](\($p-[^)]*\.png\))|](plots/\1)|g" "$WORK/$p/report.md"
       # A run made elsewhere (scripts/gpu_check.sh, reproduce mode) says where in WORK/PAPER.where.
       [ -f "$WORK/$p.where" ] && { echo; echo "Ran on: $(cat "$WORK/$p.where")"; }
     else

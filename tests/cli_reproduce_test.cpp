@@ -1,5 +1,5 @@
 // `vaelab-cli reproduce`: each built paper's experiment end to end at the tiny size, the report it
-// writes, reuse of finished runs, Ctrl-C keeping what finished, and clear errors for what is not built.
+// writes, reuse of finished runs, Ctrl-C keeping what finished, the paper size's settings, and clear errors.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -7,12 +7,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "compare/comparison_runs.h"
 #include "core/error.h"
 #include "reproduce/paper_reproduction.h"
+#include "reproduce/reproduction_runner.h"
 #include "test_support.h"
+#include "train/preset.h"
 
 namespace fs = std::filesystem;
 using vaelab::test::read_text;
@@ -36,6 +39,9 @@ void check_report(const fs::path& out, size_t claims) {
   }
   const std::string md = read_text(out / "report.md");
   CHECK(md.find("| claim | the paper | ours | verdict |") != std::string::npos);
+  // The runs' own training time, from their summaries, beside this call's wall time.
+  CHECK(report.at("training_seconds").get<double>() > 0.0);
+  CHECK(md.find("the runs trained for") != std::string::npos);
   // Every figure the report lists is a PNG beside it, and report.md shows each under "Plots".
   REQUIRE(report.at("plots").size() >= 1);
   CHECK(report.at("plots_skipped").empty());
@@ -52,15 +58,16 @@ void check_report(const fs::path& out, size_t claims) {
 
 }  // namespace
 
-TEST_CASE("reproduce ph-vae at the tiny size trains every order on both toys and MNIST and judges five claims",
+TEST_CASE("reproduce ph-vae at the tiny size trains every order on the 2-D toys, the 1-D sets and MNIST and judges eight claims",
           "[data][cli][reproduce]") {
   const auto dir = vaelab::test::scratch_dir("cli_reproduce_ph");
   const auto r = run_cli(dir, "reproduce ph-vae --size tiny --seeds 1 --threads 2 --out rep");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  check_report(dir / "rep", 5);
+  check_report(dir / "rep", 8);
   CHECK(r.out.find("gmm5-S3-vs-S1") != std::string::npos);
-  for (const char* run : {"gmm5-S1-s1", "gmm5-S5-s1", "gmm3-S3-s1", "mnist-S5-s1"})
+  CHECK(r.out.find("uniform-S3-vs-S1") != std::string::npos);
+  for (const char* run : {"gmm5-S1-s1", "gmm5-S5-s1", "gmm3-S3-s1", "uniform-S1-s1", "lognormal-S3-s1", "mnist-S5-s1"})
     CHECK(fs::exists(dir / "rep" / "runs" / run / "summary.json"));
   // The toy rows carry the energy distance and its floor; the MNIST rows the IWAE estimate.
   const auto rows = nlohmann::json::parse(read_text(dir / "rep" / "compare.json"));
@@ -69,11 +76,11 @@ TEST_CASE("reproduce ph-vae at the tiny size trains every order on both toys and
     toy_rows += row.contains("toy_distance") && row.at("toy_distance").is_number();
     iwae_rows += row.contains("test_iwae_nll") && row.at("test_iwae_nll").is_number();
   }
-  CHECK(toy_rows == 5);
-  CHECK(iwae_rows == 7);
-  // The loss curves per S, each order's KL and both toys' densities.
+  CHECK(toy_rows == 11);
+  CHECK(iwae_rows == 13);
+  // The loss curves per S, each order's KL and the densities of both 2-D toys and the 1-D sets.
   for (const char* png : {"ph-vae-loss-curves.png", "ph-vae-kl-per-order.png", "ph-vae-gmm5-densities.png",
-                          "ph-vae-gmm3-densities.png"})
+                          "ph-vae-gmm3-densities.png", "ph-vae-1d-densities.png"})
     CHECK(fs::exists(dir / "rep" / png));
 
   // The same command again reuses every finished run and reaches the same verdicts on the same numbers.
@@ -97,12 +104,34 @@ TEST_CASE("reproduce lecture at the tiny size scores a VAE- and an IWAE-trained 
   const auto r = run_cli(dir, "reproduce lecture --size tiny --seeds 1,2 --threads 2 --out rep");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  check_report(dir / "rep", 2);
+  check_report(dir / "rep", 7);
   const auto report = nlohmann::json::parse(read_text(dir / "rep" / "report.json"));
   CHECK(report.at("seeds") == nlohmann::json::array({1, 2}));
   // IWAE-10 is a tighter bound than the ELBO on the same inputs: that claim must hold even at this size.
   for (const auto& c : report.at("claims"))
     if (c.at("id") == "iwae-bound-tighter") CHECK(c.at("verdict") == "holds");
+  // VaDE, VAE+GMM and k-means on VaDE's pixels are scored by cluster accuracy on the digits clustered (the
+  // train split), the shapes pair by MIG and the FactorVAE score.
+  const auto rows = nlohmann::json::parse(read_text(dir / "rep" / "compare.json"));
+  int clustered = 0, disentangled = 0;
+  for (const auto& row : rows) {
+    const std::string name = row.at("name");
+    const bool clustering = name.rfind("vade-", 0) == 0 || name.rfind("vae-gmm-", 0) == 0;
+    if (clustering || row.at("variant") == "k-means") {
+      INFO(name);
+      CHECK(row.at("cluster_acc").is_number());
+      ++clustered;
+      // 300 digits hold out 75 for test: the 100 scored are from the train split.
+      if (clustering) CHECK(row.at("samples").get<int>() == 100);
+    }
+    disentangled += row.contains("mig") && row.at("mig").is_number() && row.at("factor_vae_score").is_number();
+  }
+  CHECK(clustered == 6);  // VaDE, VAE+GMM and k-means on pixels, 2 seeds each
+  CHECK(disentangled == 4);
+  std::set<std::string> ids;
+  for (const auto& c : report.at("claims")) ids.insert(c.at("id"));
+  for (const char* id : {"vade-accuracy", "vade-vs-vae-gmm", "vade-vs-pixels", "factor-vae-score", "factor-vae-mig"})
+    CHECK(ids.count(id) == 1);
 }
 
 TEST_CASE("reproduce noise-vae at the tiny size judges the sigma grid, the beta trends and MoG-2 against Gaussian",
@@ -131,10 +160,16 @@ TEST_CASE("reproduce hebae at the tiny size compares the covariance of the codes
   const auto r = run_cli(dir, "reproduce hebae --size tiny --seeds 1 --threads 2 --out rep");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  check_report(dir / "rep", 4);
+  check_report(dir / "rep", 7);  // per H: covariance vs VAE and vs WAE, ELBO vs VAE; and lambda = 5
   const auto rows = nlohmann::json::parse(read_text(dir / "rep" / "compare.json"));
-  REQUIRE(rows.size() == 6);
+  REQUIRE(rows.size() == 8);  // 3 models x 2 latent sizes, and HEBAE and the VAE at lambda = 5
   for (const auto& row : rows) CHECK(row.at("cov_mu_identity_frobenius").get<double>() >= 0.0);
+  CHECK(fs::exists(dir / "rep" / "hebae-lambda-sensitivity.png"));
+  const auto report = nlohmann::json::parse(read_text(dir / "rep" / "report.json"));
+  bool judged = false;
+  for (const auto& c : report.at("claims"))
+    if (c.at("id") == "lambda5-sensitivity") judged = c.at("ours").get<std::string>().find("HEBAE") != std::string::npos;
+  CHECK(judged);
 }
 
 TEST_CASE("reproduce mog-vae at the tiny size ablates KL_I and the PatchGAN term at equal steps",
@@ -170,20 +205,122 @@ TEST_CASE("Ctrl-C during reproduce keeps the finished runs, writes the report an
   CHECK_FALSE(fs::exists(dir / "rep" / "runs" / "mnist-S5-s1"));
   const auto report = nlohmann::json::parse(read_text(dir / "rep" / "report.json"));
   CHECK(report.at("notes").dump().find("Interrupted") != std::string::npos);
-  REQUIRE(report.at("claims").size() == 5);
+  REQUIRE(report.at("claims").size() == 8);
   for (const auto& c : report.at("claims")) CHECK(c.at("verdict") == "inconclusive");
 }
 
-TEST_CASE("reproduce names what is not built yet and refuses unknown papers and sizes", "[fast][cli][reproduce]") {
-  REQUIRE_THROWS_WITH(vaelab::paper_reproduction("ph-vae", "paper"), Catch::Contains("not built yet"));
+TEST_CASE("reproduce refuses unknown papers and sizes", "[fast][cli][reproduce]") {
   REQUIRE_THROWS_WITH(vaelab::paper_reproduction("vqvae", "cpu"), Catch::Contains("unknown paper"));
   REQUIRE_THROWS_WITH(vaelab::paper_reproduction("ph-vae", "huge"), Catch::Contains("tiny, cpu or paper"));
   const auto dir = vaelab::test::scratch_dir("cli_reproduce_errors");
-  const auto r = run_cli(dir, "reproduce mog-vae --size paper --out rep");
-  CHECK(r.status == 1);
-  CHECK(r.err.find("not built yet") != std::string::npos);
+  const auto r = run_cli(dir, "reproduce mog-vae --size huge --out rep");
+  CHECK(r.status != 0);
+  CHECK(r.err.find("huge") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "rep" / "report.md"));
   // A compare entry with a name uses it for its folder and row.
   auto entry = vaelab::ComparisonEntry::parse("ph-vae-toy@options.orders=3");
   entry.name = "gmm5-S3-s1";
   CHECK(entry.row_name("ph-vae-toy") == "gmm5-S3-s1");
+}
+
+namespace {
+
+// The preset an entry trains: its preset's JSON with the entry's overrides, validated as training does.
+vaelab::Preset preset_of(const std::string& entry_text) {
+  const auto entry = vaelab::ComparisonEntry::parse(entry_text);
+  auto j = vaelab::read_preset_json(entry.source);
+  for (const auto& o : entry.overrides) vaelab::apply_override(j, o);
+  return vaelab::Preset::from_json(j);
+}
+
+const vaelab::ReproductionRun& run_named(const vaelab::PaperReproduction& p, const std::string& key) {
+  for (const auto& r : p.runs)
+    if (r.key == key) return r;
+  FAIL("no run " << key);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("At the paper size every paper trains the papers' presets at their lengths and scores every test input",
+          "[fast][cli][reproduce]") {
+  for (const auto& name : vaelab::reproduction_papers()) {
+    INFO(name);
+    const auto paper = vaelab::paper_reproduction(name, "paper");
+    const auto cpu = vaelab::paper_reproduction(name, "cpu");
+    CHECK(paper.size == "paper");
+    CHECK(paper.eval_limit == 0);  // every test input
+    // Every run's entry names a preset that parses with its overrides, and trains at least as long as at
+    // the cpu size.
+    for (const auto& run : paper.runs) {
+      INFO(run.entry);
+      const auto preset = preset_of(run.entry);
+      for (const auto& c : cpu.runs)
+        if (c.key == run.key) CHECK(preset.epochs >= preset_of(c.entry).epochs);
+    }
+    // The cpu size's claims are all there (the paper size may add some).
+    std::set<std::string> keys;
+    for (const auto& run : paper.runs) keys.insert(run.key);
+    for (const auto& c : cpu.runs) CHECK(keys.count(c.key) == 1);
+  }
+  // The papers' own setups: HEBAE's appendix (100 epochs, batch 128, every digit), noise-vae §7.3 (200
+  // epochs), the lecture's IWAE-5000 and VaDE scored on the digits it clustered.
+  const auto hebae = vaelab::paper_reproduction("hebae", "paper");
+  for (const char* key : {"hebae-H10", "vae-H10", "wae-H10", "hebae-lambda10"}) {
+    const auto preset = preset_of(run_named(hebae, key).entry);
+    CHECK(preset.epochs == 100);
+    CHECK(preset.batch_size == 128);
+    const bool subsampled = preset.dataset.contains("subsample") && preset.dataset.at("subsample").get<int>() < 10000;
+    CHECK_FALSE(subsampled);
+  }
+  CHECK(preset_of(run_named(vaelab::paper_reproduction("noise-vae", "paper"), "fashion-mog2").entry).epochs == 200);
+  const auto lecture = vaelab::paper_reproduction("lecture", "paper");
+  CHECK(lecture.iwae_k == 5000);
+  CHECK(run_named(lecture, "vade").split == "train");
+  CHECK(run_named(lecture, "vade").pixel_kmeans);
+  CHECK(preset_of(run_named(lecture, "factor-vae").entry).epochs == 100);
+  // The cpu size leaves VaDE and the shapes pair to the paper size, and says so.
+  const auto lecture_cpu = vaelab::paper_reproduction("lecture", "cpu");
+  for (const auto& run : lecture_cpu.runs) CHECK(run.key != "vade");
+  bool said = false;
+  for (const auto& n : lecture_cpu.notes) said = said || n.find("--size paper") != std::string::npos;
+  CHECK(said);
+}
+
+TEST_CASE("A finished run is reused only when its saved settings are the ones the reproduction would train",
+          "[fast][reproduce]") {
+  const auto dir = vaelab::test::scratch_dir("reproduce_changed_settings");
+  vaelab::PaperReproduction p;
+  p.paper = "toy";
+  p.size = "tiny";
+  p.runs = {{"gmm5", "ph-vae-toy@dataset.n=400@epochs=1"}};
+  p.eval_limit = 50;
+  p.claims = [](const vaelab::RowsByRun&) { return std::vector<vaelab::ClaimResult>{}; };
+  vaelab::ReproductionOptions options;
+  options.seeds = {1};
+  options.out = (dir / "rep").string();
+  options.threads = 1;
+  std::vector<std::string> lines;
+  const auto log = [&](const std::string& line) { lines.push_back(line); };
+  const auto said = [&](const std::string& what) {
+    for (const auto& l : lines)
+      if (l.find(what) != std::string::npos) return true;
+    return false;
+  };
+  vaelab::run_reproduction(p, options, log);
+  REQUIRE(said("gmm5-s1: training"));
+
+  lines.clear();
+  vaelab::run_reproduction(p, options, log);  // the same settings: reused
+  CHECK(said("reusing the finished run"));
+  CHECK_FALSE(said("training"));
+
+  lines.clear();
+  p.runs[0].entry = "ph-vae-toy@dataset.n=400@epochs=2@options.orders=1";  // the definition changed
+  const auto outcome = vaelab::run_reproduction(p, options, log);
+  CHECK(said("differs in epochs, options.orders; training it again"));
+  CHECK_FALSE(said("reusing"));
+  const auto summary = nlohmann::json::parse(read_text(dir / "rep" / "runs" / "gmm5-s1" / "summary.json"));
+  CHECK(summary.dump().find("\"epochs\":2") != std::string::npos);
+  CHECK(outcome.report.notes.size() >= 1);
 }

@@ -2,6 +2,8 @@
 // text that inks its box and nothing outside it, horizontal and turned.
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "plot/bitmap_font.h"
 #include "plot/raster_canvas.h"
 
@@ -88,6 +90,26 @@ TEST_CASE("Text draws ink inside its box and nothing outside it", "[fast][plot]"
     CHECK(box[1] == y);
     CHECK(box[3] == y + text_height(scale) - 1);
   }
+}
+
+TEST_CASE("The Greek letters and the minus sign of the papers' notation draw as themselves, not the missing box",
+          "[fast][plot]") {
+  // A character the font lacks draws as the hollow box: U+2603 (a snowman) stands for it.
+  const auto pixels = [](const std::string& text) {
+    RasterCanvas c(20, 20, kBackground);
+    draw_text(c, 2, 2, text, kRed, 1);
+    std::vector<bool> inked;
+    for (int y = 0; y < c.height(); ++y)
+      for (int x = 0; x < c.width(); ++x) inked.push_back(!(c.at(x, y) == kBackground));
+    return inked;
+  };
+  const auto missing = pixels("\u2603");
+  for (const char* glyph : {"λ", "β", "γ", "σ", "π", "μ"}) {
+    INFO(glyph);
+    CHECK(pixels(glyph) != missing);
+  }
+  CHECK(pixels("−") == pixels("-"));  // U+2212 draws as the hyphen-minus
+  CHECK(pixels("λ") != pixels("β"));
 }
 
 TEST_CASE("Turned text fills a box as tall as the text is wide and puts its first character at the bottom",

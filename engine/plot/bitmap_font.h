@@ -1,5 +1,5 @@
 #pragma once
-// vaelab's own 5x7 bitmap font for figure text: printable ASCII plus σ, π, μ and ², drawn at integer
+// vaelab's own 5x7 bitmap font for figure text: printable ASCII plus σ, π, μ, ², λ, β, γ and −, drawn at integer
 // scales, horizontally or turned 90° anticlockwise (a y-axis label, read bottom to top). Text is UTF-8;
 // a character the font lacks draws as a hollow box. Each glyph sits in a cell of kGlyphAdvance x
 // kGlyphHeight units (one blank column after the glyph), so text is kGlyphAdvance * scale * characters

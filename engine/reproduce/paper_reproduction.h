@@ -6,20 +6,23 @@
 // Sizes: "tiny" (seconds per run: the end-to-end tests), "cpu" (a paper's claims in about 30 minutes on
 // 2 cores), "paper" (the paper's setup, for a GPU).
 //
-// Built so far (size "paper" throws vaelab::Error saying it is not built yet):
-//   ph-vae   tiny, cpu   toy-gmm5 S = 1 / 3 / 5 and toy-gmm3 S = 1 / 3: generated-vs-true energy distance
-//                        (model health), trained to convergence (100 epochs, learning rate x 0.96 per
-//                        epoch); MNIST S = 5 against S = 1 (the VAE, same network and budget): recon R^2
-//                        and IWAE-100 -log p.
-//   noise-vae tiny, cpu  MNIST: learned σ² against fixed σ² in {0.003, 0.01, 0.03, 0.1} (EVLB); β in
-//                        {1, 40, 80}: #σ² > 0.8 rises and #Ĩ > 0.5 falls; Fashion-MNIST: MoG-2 against
-//                        Gaussian noise (EVLB, R², the small component's weight).
-//   hebae    tiny, cpu   HEBAE against the VAE and WAE-MMD on MNIST for H in {2, 5, 10, 20}: ‖Cov(μ) − I‖_F.
-//   mog-vae  tiny, cpu   Fashion-MNIST ablations at equal steps: without KL_I (β2 = 0) the posterior
-//                        variances collapse, without PatchGAN (β4 = 0) reconstructions blur (sharpness
-//                        ratio) at a stated L1 cost.
-//   lecture  tiny, cpu   an IWAE-trained model (k = 5) against a VAE-trained one, both scored by IWAE-k on
-//                        the test split (cpu: k = 500 on 1000 digits; the paper: 5000 on all).
+// Every paper is built at every size:
+//   ph-vae     toy-gmm5 S = 1 / 3 / 5, toy-gmm3 S = 1 / 3 and the 1-D sets (uniform, normal, log-normal)
+//              S = 1 / 3: generated-vs-true energy distance (model health), trained to convergence; MNIST
+//              S = 5 against S = 1 (the VAE, same network and budget): recon R^2 and IWAE -log p.
+//   noise-vae  MNIST: learned σ² against fixed σ² in {0.003, 0.01, 0.03, 0.1} (EVLB); β in {1, 40, 80}:
+//              #σ² > 0.8 rises and #Ĩ > 0.5 falls; Fashion-MNIST: MoG-2 against Gaussian noise (EVLB, R²,
+//              the small component's weight).
+//   hebae      HEBAE against the VAE and WAE-MMD on MNIST for H in {2, 5, 10, 20}: ‖Cov(μ) − I‖_F; the
+//              sensitivity to the KL weight λ: the test ELBO's fall from λ = 1 to 5 and 10, HEBAE vs VAE.
+//   mog-vae    Fashion-MNIST ablations at equal steps: without KL_I (β2 = 0) the posterior variances
+//              collapse, without PatchGAN (β4 = 0) reconstructions blur (sharpness ratio) at a stated L1 cost.
+//   lecture    an IWAE-trained model (k = 5) against a VAE-trained one, both scored by IWAE-k on the test
+//              split; tiny and paper sizes add VaDE's clustering accuracy (≥ 0.90, against VAE+GMM and
+//              k-means on pixels, on the digits clustered) and β-VAE against FactorVAE on the shapes (MIG,
+//              FactorVAE score): at the cpu size they would take 12-15 minutes per run and seed.
+// Size "paper" takes the papers' data and lengths (the *-paper presets), scores every test input, and is
+// meant for a GPU (--device cuda): hours on 2 CPU cores.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -34,6 +37,9 @@ namespace vaelab {
 struct ReproductionRun {
   std::string key;    // "gmm5-S3"
   std::string entry;  // a compare entry: "ph-vae-toy@options.orders=3@epochs=100"
+  std::string split = "test";  // the view scored: "test", or "train" (the clustering papers' protocol)
+  // Also score k-means on this run's pixels (same view and inputs): rows under key + "-pixels".
+  bool pixel_kmeans = false;
 };
 
 // Per run key: the evaluated comparison rows (compare/standard_columns.h keys), one per seed, in the

@@ -21,6 +21,7 @@
 #include "plot/line_chart.h"
 #include "plot/matrix_heatmap.h"
 #include "plot/png_image.h"
+#include "reproduce/paper_reproduction.h"
 #include "session/session.h"
 #include "session/trained_run.h"
 #include "train/checkpoint.h"
@@ -33,6 +34,36 @@ namespace fs = std::filesystem;
 namespace {
 
 using Folders = std::map<std::string, std::vector<std::string>>;
+
+// The mean over seeds of a row key (NaN when no seed has a finite value).
+double seeds_mean(const RowsByRun& rows, const std::string& run, const std::string& key) {
+  double sum = 0;
+  int n = 0;
+  for (double v : seed_values(rows, run, key))
+    if (std::isfinite(v)) sum += v, ++n;
+  return n > 0 ? sum / n : NAN;
+}
+
+// A histogram of `values` over [lo, hi] in `bins` bins as a density (integrates to the share inside).
+LineSeries density_series(const std::string& name, const std::vector<double>& values, double lo, double hi, int bins) {
+  LineSeries s{name, {}, {}, false};
+  std::vector<double> counts(static_cast<size_t>(bins), 0.0);
+  const double width = (hi - lo) / bins;
+  for (double v : values) {
+    const auto b = static_cast<int64_t>(std::floor((v - lo) / width));
+    if (b >= 0 && b < bins) counts[static_cast<size_t>(b)] += 1;
+  }
+  for (int b = 0; b < bins; ++b) {
+    s.x.push_back(lo + (b + 0.5) * width);
+    s.y.push_back(values.empty() ? 0.0 : counts[static_cast<size_t>(b)] / (static_cast<double>(values.size()) * width));
+  }
+  return s;
+}
+
+std::vector<double> values_of(const torch::Tensor& t) {
+  auto c = t.detach().to(torch::kCPU, torch::kDouble).flatten().contiguous();
+  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
 
 // The first seed's finished folder of a run, or throws naming the run (the figure is then skipped).
 struct SeedRun {
@@ -214,12 +245,44 @@ void ph_vae_plots(PlotWriter& w, const Folders& f, const std::vector<int64_t>& s
                          "data's range plus 15%.", points, toy == "gmm5" ? "the 5-Gaussian toy" : "the 3-Gaussian toy");
     });
   }
+  w.add("1d-densities", "PH-VAE generated against true density, 1-D sets", [&](RasterCanvas& canvas) {
+    std::vector<RasterCanvas> panels;
+    int64_t points = 0;
+    for (const auto& [d, title] : std::vector<std::pair<std::string, std::string>>{
+             {"uniform", "uniform"}, {"normal", "normal"}, {"lognormal", "log-normal"}}) {
+      std::vector<std::vector<double>> sets;
+      std::vector<std::string> names;
+      for (int s : {1, 3}) {
+        const SeedRun run = first_finished(f, seeds, fmt::format("{}-S{}", d, s));
+        LoadedRun loaded = load_run(run.folder, device);
+        torch::NoGradGuard no_grad;
+        const Batch data = test_inputs(loaded, 2000);
+        if (data.x.dim() != 2 || data.x.size(1) != 1) throw Error(d + " is not 1-D point data");
+        if (sets.empty()) sets.push_back(values_of(data.x)), names.push_back("data (test)"), points = data.x.size(0);
+        torch::manual_seed(static_cast<uint64_t>(run.seed));
+        // As many generated points as the paper's figure uses (5,000), for a smooth curve.
+        sets.push_back(values_of(loaded.model->decode(loaded.model->sample_prior(5000))));
+        names.push_back(fmt::format("S={}", s));
+      }
+      const auto [lo, hi] = std::minmax_element(sets.front().begin(), sets.front().end());
+      const double margin = (*hi - *lo) * 0.15;
+      std::vector<LineSeries> series;
+      for (size_t k = 0; k < sets.size(); ++k)
+        series.push_back(density_series(names[k], sets[k], *lo - margin, *hi + margin, k == 0 ? 20 : 40));
+      panels.push_back(line_chart(series, chart(title, "x (scaled to [0, 1])", "density")));
+    }
+    canvas = side_by_side(panels);
+    return fmt::format("Histogram densities of the {} held-out points of each 1-D set (20 bins) and of 5,000 points "
+                       "decoded from prior samples z ~ N(0, I) by the S = 1 (the VAE) and S = 3 models (40 bins; the "
+                       "decoder's mean, as model health scores them), over the data's range plus 15% (ph-vae.txt Fig. 2).",
+                       points);
+  });
 }
 
 // ---- hebae ----
 
-void hebae_plots(PlotWriter& w, const Folders& f, const std::vector<int64_t>& seeds, const std::string& device,
-                 int64_t eval_limit) {
+void hebae_plots(PlotWriter& w, const Folders& f, const RowsByRun& rows, const std::vector<int64_t>& seeds,
+                 const std::string& device, int64_t eval_limit) {
   int h = 0;
   for (const auto& [key, dirs] : f)
     if (key.rfind("hebae-H", 0) == 0) h = std::max(h, std::stoi(key.substr(7)));
@@ -275,6 +338,29 @@ void hebae_plots(PlotWriter& w, const Folders& f, const std::vector<int64_t>& se
     return "Per epoch on the test view (metrics.csv): each model's own training objective (left; VAE: −ELBO, WAE: "
            "reconstruction + MMD, HEBAE: its bound, so not one scale) and the Bernoulli reconstruction term the three "
            "share (right).";
+  });
+  w.add("lambda-sensitivity", "Test −ELBO against the KL weight λ", [&](RasterCanvas& canvas) {
+    std::vector<int> lambdas;
+    for (const auto& [key, dirs] : f)
+      if (key.rfind("hebae-lambda", 0) == 0) lambdas.push_back(std::stoi(key.substr(12)));
+    if (lambdas.empty()) throw Error("no λ runs");
+    std::sort(lambdas.begin(), lambdas.end());
+    int h_lambda = 0;  // the latent size of the λ runs: the H run λ = 1 shares (from its preset)
+    const CheckpointMeta meta = read_checkpoint_meta(RunFolder{first_finished(f, seeds, fmt::format("hebae-lambda{}", lambdas.front())).folder}.checkpoint());
+    h_lambda = meta.preset.value("latent", 0);
+    std::vector<LineSeries> series;
+    for (const auto& [prefix, name] : std::vector<std::pair<std::string, std::string>>{{"vae", "VAE (β = λ)"}, {"hebae", "HEBAE"}}) {
+      LineSeries s{name, {1.0}, {seeds_mean(rows, fmt::format("{}-H{}", prefix, h_lambda), "test_nelbo")}, true};
+      for (int l : lambdas) {
+        s.x.push_back(l);
+        s.y.push_back(seeds_mean(rows, fmt::format("{}-lambda{}", prefix, l), "test_nelbo"));
+      }
+      series.push_back(s);
+    }
+    canvas = line_chart(series, chart(fmt::format("H = {}", h_lambda), "KL weight λ", "test −ELBO (nats per digit)"));
+    return fmt::format("Each model's test −ELBO (the bound at weight 1) after training with KL weight λ, mean over "
+                       "the seeds, at H = {} (hebae.txt Fig. 1a, bottom: the VAE over-regularises as λ grows, HEBAE "
+                       "much less).", h_lambda);
   });
 }
 
@@ -371,14 +457,15 @@ void lecture_plots(PlotWriter& w, const Folders& f, const std::vector<int64_t>& 
 }  // namespace
 
 std::vector<ReportPlot> write_reproduction_plots(const std::string& paper, const Folders& folders,
-                                                 const std::vector<int64_t>& seeds, const std::string& dir,
+                                                 const RowsByRun& rows, const std::vector<int64_t>& seeds,
+                                                 const std::string& dir,
                                                  const std::string& device, int64_t eval_limit,
                                                  std::vector<std::string>& skipped) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   PlotWriter w(dir, paper, skipped);
   if (paper == "ph-vae") ph_vae_plots(w, folders, seeds, device);
-  else if (paper == "hebae") hebae_plots(w, folders, seeds, device, eval_limit);
+  else if (paper == "hebae") hebae_plots(w, folders, rows, seeds, device, eval_limit);
   else if (paper == "noise-vae") noise_vae_plots(w, folders, seeds, device);
   else if (paper == "mog-vae") mog_vae_plots(w, folders, seeds, device);
   else if (paper == "lecture") lecture_plots(w, folders, seeds);

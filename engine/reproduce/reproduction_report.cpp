@@ -40,7 +40,8 @@ size_t width(const std::string& s) {
 
 std::string ReproductionReport::to_markdown() const {
   std::string md = fmt::format("## {}: {}\n\n", paper, title);
-  md += fmt::format("Size `{}`, seeds {}, wall time {:.0f} s.\n\n", size, seeds_text(seeds), wall_seconds);
+  md += fmt::format("Size `{}`, seeds {}, wall time {:.0f} s; the runs trained for {:.0f} s in all.\n\n", size,
+                    seeds_text(seeds), wall_seconds, training_seconds);
   md += "| claim | the paper | ours | verdict | why | settings |\n|---|---|---|---|---|---|\n";
   for (const auto& c : claims) {
     md += fmt::format("| {} | {} | {} | **{}** | {} | {} |\n", cell(c.claim), cell(c.papers), cell(c.ours),
@@ -94,7 +95,7 @@ nlohmann::json ReproductionReport::to_json() const {
   nlohmann::json plots_json = nlohmann::json::array();
   for (const auto& p : plots) plots_json.push_back({{"file", p.file}, {"caption", p.caption}, {"description", p.description}});
   return {{"paper", paper},   {"title", title},       {"size", size},
-          {"seeds", seeds},   {"wall_seconds", wall_seconds}, {"notes", notes},
+          {"seeds", seeds},   {"wall_seconds", wall_seconds}, {"training_seconds", training_seconds}, {"notes", notes},
           {"runs", runs},     {"claims", claims_json}, {"plots", plots_json},
           {"plots_skipped", plots_skipped}};
 }

@@ -32,7 +32,8 @@ struct ReproductionReport {
   std::string title;     // the paper's title
   std::string size;      // "tiny" | "cpu" | "paper"
   std::vector<int64_t> seeds;
-  double wall_seconds = 0.0;
+  double wall_seconds = 0.0;      // this call, training what was not reused, evaluating and drawing
+  double training_seconds = 0.0;  // the training time of every run used, from their summaries
   std::vector<std::string> notes;  // what was changed to give the method a fair chance, and what is left
   std::vector<ClaimResult> claims;
   std::vector<std::string> runs;   // run folders used (trained now or reused)

@@ -2,16 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
 
 #include "compare/comparison_runs.h"
 #include "compare/comparison_table.h"
+#include "compare/run_table.h"
 #include "compare/standard_columns.h"
 #include "core/error.h"
 #include "core/task.h"
 #include "reproduce/reproduction_plots.h"
+#include "train/checkpoint.h"
+#include "train/preset.h"
+#include "train/run_folder.h"
 
 namespace vaelab {
 
@@ -22,6 +27,20 @@ namespace {
 bool finished_run(const fs::path& dir) {
   std::error_code ec;
   return fs::is_regular_file(dir / "summary.json", ec) && fs::is_regular_file(dir / "checkpoint.pt", ec);
+}
+
+// The preset keys in which a finished run's saved preset differs from what `entry` would train now (both
+// read through Preset, so defaults and spellings compare equal); empty when it is the same run. A run
+// whose metadata cannot be read counts as differing in "checkpoint".
+std::vector<std::string> changed_settings(const fs::path& dir, const ComparisonEntry& entry) {
+  try {
+    nlohmann::json wanted = read_preset_json(entry.source);
+    for (const auto& o : entry.overrides) apply_override(wanted, o);
+    const nlohmann::json saved = read_checkpoint_meta(RunFolder{dir.string()}.checkpoint()).preset;
+    return differing_preset_keys({Preset::from_json(wanted).to_json(), Preset::from_json(saved).to_json()});
+  } catch (const Error& e) {
+    return {"checkpoint"};
+  }
 }
 
 }  // namespace
@@ -50,7 +69,7 @@ ReproductionOutcome run_reproduction(const PaperReproduction& paper, const Repro
   training.threads = options.threads;
   // folders[run key][seed index]: the finished run folder, or "" when it did not finish.
   std::map<std::string, std::vector<std::string>> folders;
-  int trained = 0, reused = 0;
+  int trained = 0, reused = 0, retrained = 0;
   for (const auto& run : paper.runs) {
     for (size_t si = 0; si < options.seeds.size(); ++si) {
       auto& slot = folders[run.key];
@@ -62,10 +81,17 @@ ReproductionOutcome run_reproduction(const PaperReproduction& paper, const Repro
       entry.name = fmt::format("{}-s{}", run.key, seed);
       const fs::path dir = runs_dir / entry.name;
       if (finished_run(dir)) {
-        say(fmt::format("{}: reusing the finished run in {}", entry.name, dir.string()));
-        slot[si] = dir.string();
-        ++reused;
-        continue;
+        const auto changed = changed_settings(dir, entry);
+        if (changed.empty()) {
+          say(fmt::format("{}: reusing the finished run in {}", entry.name, dir.string()));
+          slot[si] = dir.string();
+          ++reused;
+          continue;
+        }
+        // Trained with other settings (the reproduction's definition changed since): train it again.
+        say(fmt::format("{}: the finished run in {} differs in {}; training it again", entry.name, dir.string(),
+                        fmt::join(changed, ", ")));
+        ++retrained;
       }
       if (stop()) {
         outcome.interrupted = true;
@@ -104,25 +130,44 @@ ReproductionOutcome run_reproduction(const PaperReproduction& paper, const Repro
     for (const auto& dir : folders[run.key]) {
       if (dir.empty()) {
         seed_rows.push_back(nullptr);
+        if (run.pixel_kmeans) rows[run.key + "-pixels"].push_back(nullptr);  // seeds stay aligned
         continue;
       }
       report.runs.push_back(dir);
+      try {  // the run's own training time (its summary), whether trained now or reused
+        report.training_seconds += std::max(0.0, read_run_record(dir).wall_seconds);
+      } catch (const Error&) {
+      }
       say(fmt::format("evaluating {}", dir));
+      ComparisonOptions run_eval = eval;
+      run_eval.split = run.split;
       try {
-        seed_rows.push_back(evaluate_run_into(table, dir, eval, fs::path(dir).filename().string(), options.device));
+        seed_rows.push_back(evaluate_run_into(table, dir, run_eval, fs::path(dir).filename().string(), options.device));
       } catch (const Error& e) {
         report.notes.push_back(fmt::format("Evaluating {} failed: {}", dir, e.what()));
         seed_rows.push_back(nullptr);
+      }
+      if (run.pixel_kmeans) {
+        auto& pixel_rows = rows[run.key + "-pixels"];
+        try {
+          pixel_rows.push_back(evaluate_pixel_kmeans_into(table, dir, run_eval));
+        } catch (const Error& e) {
+          report.notes.push_back(fmt::format("k-means on the pixels of {} failed: {}", dir, e.what()));
+          pixel_rows.push_back(nullptr);
+        }
       }
     }
   }
   report.claims = paper.claims(rows);
   say("drawing the report's plots");
-  report.plots = write_reproduction_plots(paper.paper, folders, options.seeds, options.out, options.device,
+  report.plots = write_reproduction_plots(paper.paper, folders, rows, options.seeds, options.out, options.device,
                                           paper.eval_limit, report.plots_skipped);
   if (reused > 0)
     report.notes.push_back(fmt::format("{} runs trained by this call, {} reused from an earlier one (the wall time "
                                        "counts this call only).", trained, reused));
+  if (retrained > 0)
+    report.notes.push_back(fmt::format("{} earlier runs were trained again: their saved settings differ from this "
+                                       "reproduction's.", retrained));
   if (outcome.interrupted)
     report.notes.push_back("Interrupted: claims without all their runs are inconclusive; run the same command "
                            "again to finish (finished runs are reused).");

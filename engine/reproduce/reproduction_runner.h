@@ -7,7 +7,9 @@
 //
 // Contracts
 // - Runs live in OUT/runs/<key>-s<seed>. A folder that already holds a finished run (summary.json and
-//   checkpoint.pt) is reused, not retrained: an interrupted reproduction picks up where it stopped.
+//   checkpoint.pt) trained with the same preset settings is reused, not retrained: an interrupted
+//   reproduction picks up where it stopped. One whose saved preset differs in any key (the
+//   reproduction's definition changed since) is trained again, with a line naming the keys.
 // - should_stop (polled about once a second while a run trains, and between runs): when it returns
 //   true, the run in training is abandoned (its folder is not written), and the report is written from
 //   the runs that finished -- claims missing a run are inconclusive ("no finite value") -- with a note
