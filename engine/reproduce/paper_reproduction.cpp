@@ -12,14 +12,6 @@ namespace vaelab {
 
 namespace {
 
-double mean_of(const std::vector<double>& v) {
-  double s = 0;
-  int n = 0;
-  for (double x : v)
-    if (std::isfinite(x)) s += x, ++n;
-  return n > 0 ? s / n : std::numeric_limits<double>::quiet_NaN();
-}
-
 struct Side {
   std::string run;    // run key
   std::string label;  // "S=3"
@@ -96,7 +88,7 @@ PaperReproduction ph_vae(const std::string& size) {
     const auto floor_of = [&](const std::string& run) {
       ClaimTest distance;
       distance.higher_is_better = false;
-      distance.min_effect = mean_of(seed_values(rows, run, "toy_distance_floor"));
+      distance.min_effect = seed_mean(rows, run, "toy_distance_floor");
       return distance;
     };
     // R^2 and -log p of one seed resolve no better than these: R^2 0.005 (a few pixels' worth), -log p 0.5
@@ -291,7 +283,7 @@ PaperReproduction noise_vae(const std::string& size) {
     std::string best;
     double best_mean = -std::numeric_limits<double>::infinity();
     for (const auto& s2 : grid) {
-      const double m = mean_of(seed_values(rows, "fixed-" + s2, "evlb"));
+      const double m = seed_mean(rows, "fixed-" + s2, "evlb");
       if (std::isfinite(m) && m > best_mean) best_mean = m, best = s2;
     }
     if (best.empty()) best = grid.front();
@@ -521,6 +513,14 @@ PaperReproduction paper_reproduction(const std::string& paper, const std::string
   if (paper == "noise-vae") return noise_vae(size);
   if (paper == "hebae") return hebae(size);
   return mog_vae(size);
+}
+
+double seed_mean(const RowsByRun& rows, const std::string& run, const std::string& key) {
+  double sum = 0;
+  int n = 0;
+  for (double v : seed_values(rows, run, key))
+    if (std::isfinite(v)) sum += v, ++n;
+  return n > 0 ? sum / n : std::numeric_limits<double>::quiet_NaN();
 }
 
 std::vector<double> seed_values(const RowsByRun& rows, const std::string& run, const std::string& key) {

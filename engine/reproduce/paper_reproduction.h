@@ -65,5 +65,7 @@ PaperReproduction paper_reproduction(const std::string& paper, const std::string
 
 // Per-seed values of a row key for one run (NaN where the row or the key is missing or null).
 std::vector<double> seed_values(const RowsByRun& rows, const std::string& run, const std::string& key);
+// The mean of those values over the seeds that have a finite one (NaN when none has).
+double seed_mean(const RowsByRun& rows, const std::string& run, const std::string& key);
 
 }  // namespace vaelab

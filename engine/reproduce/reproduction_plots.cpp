@@ -35,15 +35,6 @@ namespace {
 
 using Folders = std::map<std::string, std::vector<std::string>>;
 
-// The mean over seeds of a row key (NaN when no seed has a finite value).
-double seeds_mean(const RowsByRun& rows, const std::string& run, const std::string& key) {
-  double sum = 0;
-  int n = 0;
-  for (double v : seed_values(rows, run, key))
-    if (std::isfinite(v)) sum += v, ++n;
-  return n > 0 ? sum / n : NAN;
-}
-
 // A histogram of `values` over [lo, hi] in `bins` bins as a density (integrates to the share inside).
 LineSeries density_series(const std::string& name, const std::vector<double>& values, double lo, double hi, int bins) {
   LineSeries s{name, {}, {}, false};
@@ -345,15 +336,15 @@ void hebae_plots(PlotWriter& w, const Folders& f, const RowsByRun& rows, const s
       if (key.rfind("hebae-lambda", 0) == 0) lambdas.push_back(std::stoi(key.substr(12)));
     if (lambdas.empty()) throw Error("no λ runs");
     std::sort(lambdas.begin(), lambdas.end());
-    int h_lambda = 0;  // the latent size of the λ runs: the H run λ = 1 shares (from its preset)
-    const CheckpointMeta meta = read_checkpoint_meta(RunFolder{first_finished(f, seeds, fmt::format("hebae-lambda{}", lambdas.front())).folder}.checkpoint());
-    h_lambda = meta.preset.value("latent", 0);
+    // The latent size of the λ runs (from a run's saved preset): the H run that is their λ = 1.
+    const std::string folder = first_finished(f, seeds, fmt::format("hebae-lambda{}", lambdas.front())).folder;
+    const int h_lambda = read_checkpoint_meta(RunFolder{folder}.checkpoint()).preset.value("latent", 0);
     std::vector<LineSeries> series;
     for (const auto& [prefix, name] : std::vector<std::pair<std::string, std::string>>{{"vae", "VAE (β = λ)"}, {"hebae", "HEBAE"}}) {
-      LineSeries s{name, {1.0}, {seeds_mean(rows, fmt::format("{}-H{}", prefix, h_lambda), "test_nelbo")}, true};
+      LineSeries s{name, {1.0}, {seed_mean(rows, fmt::format("{}-H{}", prefix, h_lambda), "test_nelbo")}, true};
       for (int l : lambdas) {
         s.x.push_back(l);
-        s.y.push_back(seeds_mean(rows, fmt::format("{}-lambda{}", prefix, l), "test_nelbo"));
+        s.y.push_back(seed_mean(rows, fmt::format("{}-lambda{}", prefix, l), "test_nelbo"));
       }
       series.push_back(s);
     }

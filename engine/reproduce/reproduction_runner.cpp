@@ -38,7 +38,7 @@ std::vector<std::string> changed_settings(const fs::path& dir, const ComparisonE
     for (const auto& o : entry.overrides) apply_override(wanted, o);
     const nlohmann::json saved = read_checkpoint_meta(RunFolder{dir.string()}.checkpoint()).preset;
     return differing_preset_keys({Preset::from_json(wanted).to_json(), Preset::from_json(saved).to_json()});
-  } catch (const Error& e) {
+  } catch (const Error&) {
     return {"checkpoint"};
   }
 }
