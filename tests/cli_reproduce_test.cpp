@@ -228,9 +228,7 @@ namespace {
 // The preset an entry trains: its preset's JSON with the entry's overrides, validated as training does.
 vaelab::Preset preset_of(const std::string& entry_text) {
   const auto entry = vaelab::ComparisonEntry::parse(entry_text);
-  auto j = vaelab::read_preset_json(entry.source);
-  for (const auto& o : entry.overrides) vaelab::apply_override(j, o);
-  return vaelab::Preset::from_json(j);
+  return vaelab::preset_with_overrides(vaelab::read_preset_json(entry.source), entry.overrides);
 }
 
 const vaelab::ReproductionRun& run_named(const vaelab::PaperReproduction& p, const std::string& key) {

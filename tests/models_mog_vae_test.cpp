@@ -232,3 +232,40 @@ TEST_CASE("mog-vae presets parse and build through the registry", "[fast][mog-va
   CHECK(v.count("disc") == 1);
   CHECK(std::isfinite(v["disc"]));
 }
+
+TEST_CASE("The mog-vae generator's backward goes through the PatchGAN to the images but computes no gradient for "
+          "its weights, and the generator's gradients are those of the whole loss",
+          "[fast][mog-vae]") {
+  torch::manual_seed(4);
+  auto spec = tiny_spec({{"beta1", 2.0}, {"beta2", 0.25}, {"beta3", 30.0}, {"beta4", 3.0}});
+  MogVae model(spec, MogVaeOptions::from_json(spec.options));
+  model.train();
+  Batch batch{torch::rand({6, 1, 16, 16}), {}};
+  const auto params = model.trainable_parameters();
+
+  torch::manual_seed(40);
+  model.loss(batch, {}).total.backward();
+  std::vector<torch::Tensor> ours;
+  for (const auto& p : params) ours.push_back(p.grad().clone());
+  for (const auto& d : model.discriminator()->parameters()) {
+    CHECK_FALSE(d.grad().defined());
+    CHECK(d.requires_grad());  // restored for the discriminator's own step
+  }
+
+  // The same loss from its terms, the discriminator left trainable: the same generator gradients.
+  for (auto p : params) p.mutable_grad() = torch::Tensor();
+  torch::manual_seed(40);
+  auto q = model.encode(batch);
+  auto z = model.sample_posterior(q);
+  auto x_hat = model.decode(z);
+  auto whole = 2.0 * mixture_kl(q.mu, z) + 0.25 * individual_kl(q.logvar).mean() + 30.0 * l1_term(batch.x, x_hat, "mean") +
+               3.0 * patch_bce_term(model.discriminator()->forward(x_hat), 1.0, "mean");
+  whole.backward();
+  for (size_t i = 0; i < params.size(); ++i) {
+    INFO("parameter " << i);
+    CHECK(torch::allclose(params[i].grad(), ours[i], 1e-4, 1e-6));
+  }
+  bool disc_has_grad = false;
+  for (const auto& d : model.discriminator()->parameters()) disc_has_grad |= d.grad().defined();
+  CHECK(disc_has_grad);  // what the frozen pass skipped
+}

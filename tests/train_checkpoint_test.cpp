@@ -12,6 +12,7 @@
 #include "train/preset.h"
 #include "core/error.h"
 #include "models/registry.h"
+#include "models/vae.h"
 #include "file_write_faults.h"
 #include "test_support.h"
 #include "train/checkpoint.h"
@@ -181,6 +182,42 @@ TEST_CASE("Loading a checkpoint of another latent size or variant names both", "
   Trainer other_variant(tiny_preset("beta-vae", 2), data);
   CHECK_THROWS_WITH(other_variant.load_checkpoint(path),
                     Catch::Contains("checkpoint is variant 'vae' latent 2 on 4, this model is 'beta-vae' latent 2 on 4"));
+}
+
+// The same VAE after a change that gives its weights another meaning (Model::revision 2).
+struct RevisedVae : Vae {
+  using Vae::Vae;
+  int64_t revision() const override { return 2; }
+};
+
+TEST_CASE("A checkpoint of another revision of the same variant is refused by name and changes nothing",
+          "[fast][train]") {
+  auto dir = test::scratch_dir("checkpoint_revision");
+  const auto path = (dir / "revision1.pt").string();
+  auto data = vector_split(128, 4);
+  Trainer a(tiny_preset("vae", 2), data);
+  a.save_checkpoint(path);
+  CHECK(read_checkpoint_meta(path).model_revision == 1);
+
+  const ModelSpec spec = a.spec();
+  RevisedVae revised(spec, VaeOptions{});
+  const auto before = revised.parameters()[0].detach().clone();
+  CHECK_THROWS_WITH(load_checkpoint(path, revised, spec, nullptr),
+                    Catch::Contains("holds revision 1 of variant 'vae', this build computes revision 2") &&
+                        Catch::Contains("train it again"));
+  CHECK(torch::equal(revised.parameters()[0], before));
+
+  // Saved by revision 2, it loads into revision 2 and is refused by revision 1.
+  const auto path2 = (dir / "revision2.pt").string();
+  CheckpointMeta meta;
+  meta.spec = spec;
+  save_checkpoint(path2, revised, nullptr, meta);
+  RevisedVae again(spec, VaeOptions{});
+  CHECK(load_checkpoint(path2, again, spec, nullptr).model_revision == 2);
+  CHECK(torch::equal(again.parameters()[0], revised.parameters()[0]));
+  Vae plain(spec, VaeOptions{});
+  CHECK_THROWS_WITH(load_checkpoint(path2, plain, spec, nullptr),
+                    Catch::Contains("holds revision 2 of variant 'vae', this build computes revision 1"));
 }
 
 TEST_CASE("A save that throws leaves the previous file intact and no partial file", "[fast][train]") {

@@ -59,6 +59,15 @@ TEST_CASE("Overrides set dotted keys with JSON or string values", "[fast][preset
   CHECK_THROWS_WITH(apply_override(j, "novalue"), Catch::Contains("dotted.key=value"));
 }
 
+TEST_CASE("A preset with overrides applies them in order and validates the result", "[fast][preset]") {
+  const auto p = preset_with_overrides(read_preset_json("fashion-vae"), {"epochs=3", "optimizer.lr=0.5", "epochs=7"});
+  CHECK(p.epochs == 7);
+  CHECK(p.optimizer.lr == Approx(0.5));
+  CHECK_THROWS_WITH(preset_with_overrides(read_preset_json("fashion-vae"), {"batch_size=\"many\""}),
+                    Catch::Contains("batch_size"));
+  CHECK_THROWS_WITH(preset_with_overrides(read_preset_json("fashion-vae"), {"lattent=3"}), Catch::Contains("lattent"));
+}
+
 TEST_CASE("Learning-rate schedules follow their formulas", "[fast][preset]") {
   OptimizerSpec o;
   o.lr = 1.0;

@@ -5,6 +5,7 @@
 #include "core/json_fields.h"
 #include "core/error.h"
 #include "models/discriminator_optimizer_state.h"
+#include "models/frozen_parameters.h"
 #include "models/divergence.h"
 #include "models/kl_warmup.h"
 #include "optim/fused_adam.h"
@@ -81,7 +82,11 @@ LossTerms FactorVae::loss(const Batch& batch, const StepInfo& info) {
   torch::Tensor z = sample_posterior(q);
   torch::Tensor recon = spec_.likelihood.nll(batch.x, decoder_output(z)).mean();
   torch::Tensor kl = kl_standard_normal(q.mu, q.logvar).mean();
-  torch::Tensor tc = total_correlation(z);
+  torch::Tensor tc;
+  {
+    FrozenParameters frozen(discriminator_->parameters());  // D's own step comes in after_step
+    tc = total_correlation(z);
+  }
   LossTerms out;
   const double warmup = is_training() ? kl_warmup_factor(info.step, factor_.warmup_steps) : 1.0;
   out.total = recon + factor_.beta * warmup * kl + factor_.gamma * tc;
@@ -108,7 +113,7 @@ void FactorVae::after_step(const Batch& batch, const StepInfo& /*info*/, LossTer
   }
   last_input_ = torch::Tensor();
   last_codes_ = torch::Tensor();
-  // The generator's backward also left gradients on D (through TC): discard them first.
+  // The generator's backward computed none on D (its graph went through D frozen); zeroed all the same.
   disc_optimizer_->zero_grad();
   auto d_loss = discriminator_loss(z, permute_dims(z));
   d_loss.backward();

@@ -81,6 +81,11 @@ class Model : public torch::nn::Module {
   ~Model() override = default;
 
   virtual std::string variant() const = 0;
+  // What this build computes for the variant, as a number that rises whenever a change makes weights
+  // trained before it mean something else with the same tensor names and shapes (e.g. PH-VAE's decoder
+  // gaining its output sigmoid: revision 2). Saved in checkpoints; a checkpoint of another revision is
+  // refused by name instead of loading into a model that would silently compute something else.
+  virtual int64_t revision() const { return 1; }
   // Where the model lives: the device of its first parameter, else of its first buffer, else the CPU
   // (a model without state).
   torch::Device device() const;

@@ -7,6 +7,7 @@
 #include "core/json_fields.h"
 #include "core/error.h"
 #include "models/discriminator_optimizer_state.h"
+#include "models/frozen_parameters.h"
 #include "optim/fused_adam.h"
 
 namespace vaelab {
@@ -107,7 +108,11 @@ LossTerms MogVae::loss(const Batch& batch, const StepInfo& /*info*/) {
   torch::Tensor kl_g = mixture_kl(q.mu, z);
   torch::Tensor kl_i = individual_kl(q.logvar).mean();
   torch::Tensor l1 = l1_term(batch.x, x_hat, mog_.l1_reduction);
-  torch::Tensor adv = patch_bce_term(discriminator_->forward(x_hat), 1.0, mog_.adv_reduction);
+  torch::Tensor adv;
+  {
+    FrozenParameters frozen(discriminator_->parameters());  // D's own step comes in after_step
+    adv = patch_bce_term(discriminator_->forward(x_hat), 1.0, mog_.adv_reduction);
+  }
 
   LossTerms out;
   out.total = mog_.beta1 * kl_g + mog_.beta2 * kl_i + mog_.beta3 * l1 + mog_.beta4 * adv;
@@ -141,7 +146,7 @@ void MogVae::after_step(const Batch& batch, const StepInfo& /*info*/, LossTerms&
   }
   last_input_ = torch::Tensor();
   last_fake_ = torch::Tensor();
-  // The generator's backward also left gradients on D (through ADV): discard them first.
+  // The generator's backward computed none on D (its graph went through D frozen); zeroed all the same.
   disc_optimizer_->zero_grad();
   auto d_loss = discriminator_loss(batch.x, fake);
   d_loss.backward();

@@ -54,6 +54,8 @@ class PhVae : public Model {
   PhVae(const ModelSpec& spec, const PhVaeOptions& options);
 
   std::string variant() const override { return "ph-vae"; }
+  // 2: the decoder ends in a sigmoid (data in [0, 1]); revision-1 weights decoded unbounded.
+  int64_t revision() const override { return 2; }
   std::optional<double> kl_weight() const override { return options_.beta; }
   int64_t latent_dim() const override { return spec_.latent; }
   Posterior encode(const Batch& batch) override;

@@ -48,7 +48,16 @@ torch::Tensor PatchGANImpl::forward(const torch::Tensor& x) {
     throw Error(fmt::format("PatchGAN: expected images {{B, {}, H>=8, W>=8}}, got {{{}}}", image_channels,
                             fmt::join(sizes, ", ")));
   }
-  return body->forward(x);
+  // On the CPU the first layer (the image's few channels in) runs as im2col + GEMM (thnn_conv2d, the same
+  // sums): oneDNN's weight gradient for it took 2.2 ms a call against 1.0 (batch 32, 28x28, 1 channel;
+  // 1.4 against 2.3 with 3 channels; 2 threads), and a discriminator step makes two such calls. The
+  // other layers keep oneDNN's kernels, faster there by about 2x.
+  if (!x.device().is_cpu()) return body->forward(x);
+  auto layer = body->begin();
+  const auto& conv0 = layer->get<nn::Conv2dImpl>();
+  auto y = torch::thnn_conv2d(x, conv0.weight, {4, 4}, conv0.bias, {2, 2}, {1, 1});
+  for (++layer; layer != body->end(); ++layer) y = layer->forward(y);
+  return y;
 }
 
 int64_t patchgan_map_size(int64_t n) { return n / 8; }

@@ -34,10 +34,9 @@ bool finished_run(const fs::path& dir) {
 // whose metadata cannot be read counts as differing in "checkpoint".
 std::vector<std::string> changed_settings(const fs::path& dir, const ComparisonEntry& entry) {
   try {
-    nlohmann::json wanted = read_preset_json(entry.source);
-    for (const auto& o : entry.overrides) apply_override(wanted, o);
+    const Preset wanted = preset_with_overrides(read_preset_json(entry.source), entry.overrides);
     const nlohmann::json saved = read_checkpoint_meta(RunFolder{dir.string()}.checkpoint()).preset;
-    return differing_preset_keys({Preset::from_json(wanted).to_json(), Preset::from_json(saved).to_json()});
+    return differing_preset_keys({wanted.to_json(), Preset::from_json(saved).to_json()});
   } catch (const Error&) {
     return {"checkpoint"};
   }

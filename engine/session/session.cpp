@@ -24,11 +24,6 @@ std::shared_ptr<const DatasetSplit> load_data(const nlohmann::json& spec) {
   return std::make_shared<const DatasetSplit>(load_dataset(spec));
 }
 
-Preset parse_preset(nlohmann::json j, const std::vector<std::string>& overrides) {
-  for (const auto& o : overrides) apply_override(j, o);
-  return Preset::from_json(j);
-}
-
 nlohmann::json finite_or_null(float v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 }  // namespace
@@ -43,7 +38,7 @@ Session::Session(Preset preset, std::shared_ptr<const DatasetSplit> data, const 
 Session::~Session() = default;
 
 std::unique_ptr<Session> Session::from_preset_json(nlohmann::json preset_json, const SessionOptions& options) {
-  Preset preset = parse_preset(std::move(preset_json), options.overrides);
+  Preset preset = preset_with_overrides(std::move(preset_json), options.overrides);
   auto data = load_data(preset.dataset);
   return std::unique_ptr<Session>(new Session(std::move(preset), std::move(data), options.trainer));
 }
@@ -69,7 +64,7 @@ std::unique_ptr<Session> Session::open(const std::string& source, const SessionO
       throw;
     }
   }
-  Preset preset = parse_preset(meta.preset, options.overrides);
+  Preset preset = preset_with_overrides(meta.preset, options.overrides);
   // The run goes on as it was trained (the trainer does the same on load): summary.json must say so.
   preset.dequantize = dequantize_setting_of_saved_preset(meta.preset);
   auto data = load_data(preset.dataset);

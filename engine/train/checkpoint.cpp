@@ -91,6 +91,7 @@ ParsedMeta parse_meta(torch::serialize::InputArchive& archive, const std::string
                               m.format_version, kCheckpointFormatVersion));
     m.preset = j.at("preset");
     m.spec = ModelSpec::from_json(j.at("spec"));
+    m.model_revision = j.value("model_revision", int64_t{0});
     m.dataset = j.value("dataset", nlohmann::json());
     m.metrics = MetricHistory::from_json(j.at("metrics"));
     m.step = j.at("step").get<int64_t>();
@@ -141,6 +142,7 @@ void save_checkpoint(const std::string& path, Model& model, torch::optim::Optimi
   nlohmann::json j = {{"format_version", kCheckpointFormatVersion},
                       {"preset", meta.preset},
                       {"spec", meta.spec.to_json()},
+                      {"model_revision", model.revision()},
                       {"dataset", meta.dataset},
                       {"metrics", meta.metrics.to_json()},
                       {"step", meta.step},
@@ -195,6 +197,14 @@ CheckpointMeta load_checkpoint(const std::string& path, Model& model, const Mode
     if (b.rfind(prefix, 0) == 0) b = b.substr(prefix.size());
     throw Error(fmt::format("checkpoint is {}, this model is {} (\"{}\")", a, b, path));
   }
+
+  // A file that records no revision was written before revisions were kept: revision 1 of its variant.
+  const int64_t saved_revision = parsed.meta.model_revision > 0 ? parsed.meta.model_revision : 1;
+  if (saved_revision != model.revision())
+    throw Error(fmt::format("checkpoint \"{}\" holds revision {}{} of variant '{}', this build computes revision {}: "
+                            "its weights would mean something else here; train it again",
+                            path, saved_revision, parsed.meta.model_revision > 0 ? "" : " (not recorded: an older file)",
+                            saved.variant, model.revision()));
 
   // Validate every tensor before changing anything.
   auto tensors = model_tensors(model);

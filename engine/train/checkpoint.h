@@ -13,6 +13,8 @@
 //   variant / latent size / data shape / architecture, throws vaelab::Error and leaves the model as it
 //   was. The mismatch message names both, e.g.
 //   "checkpoint is variant 'hebae' latent 20 on 1x28x28, this model is 'vae' latent 10 on 1x28x28".
+//   A checkpoint that records another Model::revision() of the same variant is refused the same way;
+//   a file that records none was written before revisions were kept and counts as revision 1.
 #include <torch/optim/optimizer.h>
 #include <torch/types.h>
 
@@ -33,6 +35,7 @@ struct CheckpointMeta {
   int64_t format_version = kCheckpointFormatVersion;
   nlohmann::json preset;    // Preset::to_json()
   ModelSpec spec;           // with shape and num_classes filled in
+  int64_t model_revision = 0;  // Model::revision() of the saved model; 0: not recorded (an older file: 1)
   nlohmann::json dataset;   // DatasetSplit::descriptor
   MetricHistory metrics;
   int64_t step = 0;         // optimiser steps done

@@ -153,4 +153,9 @@ void apply_override(nlohmann::json& j, const std::string& assignment) {
   (*node)[path.back()] = value;
 }
 
+Preset preset_with_overrides(nlohmann::json j, const std::vector<std::string>& overrides) {
+  for (const auto& o : overrides) apply_override(j, o);
+  return Preset::from_json(j);
+}
+
 }  // namespace vaelab

@@ -63,5 +63,8 @@ std::vector<std::string> preset_names();
 nlohmann::json read_preset_json(const std::string& name_or_file);
 // Applies one "--set a.b.c=value" override; value is parsed as JSON when it parses, else as a string.
 void apply_override(nlohmann::json& j, const std::string& assignment);
+// The preset that `j` with `overrides` applied in order trains, validated (Preset::from_json): what
+// `train --preset P --set ...`, a comparison entry "P@k=v" and a reproduction's run all resolve through.
+Preset preset_with_overrides(nlohmann::json j, const std::vector<std::string>& overrides);
 
 }  // namespace vaelab
