@@ -11,10 +11,12 @@
 #include <string>
 
 #include "compare/comparison_runs.h"
+#include "models/vae.h"
 #include "core/error.h"
 #include "reproduce/paper_reproduction.h"
 #include "reproduce/reproduction_runner.h"
 #include "test_support.h"
+#include "train/checkpoint.h"
 #include "train/preset.h"
 
 namespace fs = std::filesystem;
@@ -321,4 +323,16 @@ TEST_CASE("A finished run is reused only when its saved settings are the ones th
   const auto summary = nlohmann::json::parse(read_text(dir / "rep" / "runs" / "gmm5-s1" / "summary.json"));
   CHECK(summary.dump().find("\"epochs\":2") != std::string::npos);
   CHECK(outcome.report.notes.size() >= 1);
+
+  // The same settings, saved by an older revision of the variant's computation (revision 1, as PH-VAE
+  // before its sigmoid decoder): it would no longer load, so it is trained again.
+  lines.clear();
+  const auto checkpoint = (dir / "rep" / "runs" / "gmm5-s1" / "checkpoint.pt").string();
+  const auto meta = vaelab::read_checkpoint_meta(checkpoint);
+  REQUIRE(meta.model_revision == 2);
+  vaelab::Vae older(meta.spec, vaelab::VaeOptions{});  // revision 1
+  vaelab::save_checkpoint(checkpoint, older, nullptr, meta);
+  vaelab::run_reproduction(p, options, log);
+  CHECK(said("differs in revision; training it again"));
+  CHECK(vaelab::read_checkpoint_meta(checkpoint).model_revision == 2);
 }

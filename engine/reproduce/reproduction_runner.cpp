@@ -13,6 +13,7 @@
 #include "compare/standard_columns.h"
 #include "core/error.h"
 #include "core/task.h"
+#include "models/registry.h"
 #include "reproduce/reproduction_plots.h"
 #include "train/checkpoint.h"
 #include "train/preset.h"
@@ -30,13 +31,17 @@ bool finished_run(const fs::path& dir) {
 }
 
 // The preset keys in which a finished run's saved preset differs from what `entry` would train now (both
-// read through Preset, so defaults and spellings compare equal); empty when it is the same run. A run
-// whose metadata cannot be read counts as differing in "checkpoint".
+// read through Preset, so defaults and spellings compare equal), and "revision" when this build computes
+// another revision of the variant than the one saved (checkpoint.h; such a run no longer loads); empty
+// when it is the same run. A run whose metadata cannot be read counts as differing in "checkpoint".
 std::vector<std::string> changed_settings(const fs::path& dir, const ComparisonEntry& entry) {
   try {
     const Preset wanted = preset_with_overrides(read_preset_json(entry.source), entry.overrides);
-    const nlohmann::json saved = read_checkpoint_meta(RunFolder{dir.string()}.checkpoint()).preset;
-    return differing_preset_keys({wanted.to_json(), Preset::from_json(saved).to_json()});
+    const CheckpointMeta meta = read_checkpoint_meta(RunFolder{dir.string()}.checkpoint());
+    auto changed = differing_preset_keys({wanted.to_json(), Preset::from_json(meta.preset).to_json()});
+    const int64_t saved_revision = meta.model_revision > 0 ? meta.model_revision : 1;
+    if (saved_revision != make_model(meta.spec)->revision()) changed.push_back("revision");
+    return changed;
   } catch (const Error&) {
     return {"checkpoint"};
   }
