@@ -39,8 +39,7 @@ std::vector<std::string> changed_settings(const fs::path& dir, const ComparisonE
     const Preset wanted = preset_with_overrides(read_preset_json(entry.source), entry.overrides);
     const CheckpointMeta meta = read_checkpoint_meta(RunFolder{dir.string()}.checkpoint());
     auto changed = differing_preset_keys({wanted.to_json(), Preset::from_json(meta.preset).to_json()});
-    const int64_t saved_revision = meta.model_revision > 0 ? meta.model_revision : 1;
-    if (saved_revision != make_model(meta.spec)->revision()) changed.push_back("revision");
+    if (meta.revision() != make_model(meta.spec)->revision()) changed.push_back("revision");
     return changed;
   } catch (const Error&) {
     return {"checkpoint"};

@@ -198,13 +198,12 @@ CheckpointMeta load_checkpoint(const std::string& path, Model& model, const Mode
     throw Error(fmt::format("checkpoint is {}, this model is {} (\"{}\")", a, b, path));
   }
 
-  // A file that records no revision was written before revisions were kept: revision 1 of its variant.
-  const int64_t saved_revision = parsed.meta.model_revision > 0 ? parsed.meta.model_revision : 1;
-  if (saved_revision != model.revision())
+  if (parsed.meta.revision() != model.revision())
     throw Error(fmt::format("checkpoint \"{}\" holds revision {}{} of variant '{}', this build computes revision {}: "
                             "its weights would mean something else here; train it again",
-                            path, saved_revision, parsed.meta.model_revision > 0 ? "" : " (not recorded: an older file)",
-                            saved.variant, model.revision()));
+                            path, parsed.meta.revision(),
+                            parsed.meta.model_revision > 0 ? "" : " (not recorded: an older file)", saved.variant,
+                            model.revision()));
 
   // Validate every tensor before changing anything.
   auto tensors = model_tensors(model);

@@ -42,6 +42,9 @@ struct CheckpointMeta {
   int64_t epoch = 0;        // epochs completed
   int64_t epoch_step = 0;   // steps done inside the current (unfinished) epoch
   torch::Tensor rng_state;  // CPU generator state at save time (undefined when not stored)
+
+  // The saved model's revision: model_revision, or 1 for a file written before revisions were recorded.
+  int64_t revision() const { return model_revision > 0 ? model_revision : 1; }
 };
 
 // One line: "variant 'vae' latent 10 on 1x28x28".
