@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <numeric>
 #include <utility>
 #include <vector>
 
@@ -211,6 +212,45 @@ TEST_CASE("energy distance matches a hand-worked case and the 1-D closed form", 
   CHECK(energy_distance(a, b) == Approx(cdf_energy_distance(av, bv)).epsilon(1e-9));
   CHECK(energy_distance(a, a) == Approx(0.0).margin(1e-12));
   CHECK_THROWS_AS(energy_distance(a, torch::zeros({3, 2})), Error);
+}
+
+TEST_CASE("the toy floor averaged over draws matches its closed form and spreads less than a single draw",
+          "[fast][health]") {
+  // Two samples of m points from one distribution: E[V-statistic energy distance] = 2 E|X - X'| / m.
+  torch::manual_seed(145);
+  const Dataset data = vectors(torch::rand({400, 2}));
+  auto model = identity_autoencoder(2, 0.1);
+  const double mean_pair = torch::cdist(data.storage.to(torch::kFloat64), data.storage.to(torch::kFloat64))
+                               .sum().item<double>() / (400.0 * 399.0);
+  const double expected = 2.0 * mean_pair / 200.0;
+
+  auto floors = [&](int64_t repeats) {
+    std::vector<double> f;
+    for (int64_t seed = 0; seed < 12; ++seed) {
+      HealthOptions o;
+      o.seed = seed * 1000;
+      o.toy_repeats = repeats;
+      const ModelHealth h = evaluate_model_health(model, data, o);
+      REQUIRE(h.numbers.toy_repeats == repeats);
+      REQUIRE(h.numbers.toy_points == 200);
+      f.push_back(h.numbers.toy_distance_floor);
+    }
+    return f;
+  };
+  auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / v.size(); };
+  auto sd = [&](const std::vector<double>& v) {
+    const double m = mean(v);
+    double s = 0;
+    for (double x : v) s += (x - m) * (x - m);
+    return std::sqrt(s / (v.size() - 1));
+  };
+  const auto single = floors(1), averaged = floors(16);
+  CHECK(mean(averaged) == Approx(expected).epsilon(0.15));
+  CHECK(sd(averaged) < 0.5 * sd(single));  // 1/4 expected from 16 draws
+
+  HealthOptions none;
+  none.toy_repeats = 0;
+  CHECK_THROWS_AS(evaluate_model_health(model, data, none), Error);
 }
 
 TEST_CASE("on a toy set generating the data distribution is healthy and a constant generator a poor fit",

@@ -1,12 +1,14 @@
 // Checkpoints: round trip (weights, optimiser state, history, counters, random stream), corrupt and
 // mismatched files, atomic writes, a full disk and a file size limit. Synthetic vector data and a tiny MLP VAE keep each test to seconds.
 #include <catch2/catch.hpp>
+#include <torch/script.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "train/preset.h"
@@ -218,6 +220,40 @@ TEST_CASE("A checkpoint of another revision of the same variant is refused by na
   Vae plain(spec, VaeOptions{});
   CHECK_THROWS_WITH(load_checkpoint(path2, plain, spec, nullptr),
                     Catch::Contains("holds revision 2 of variant 'vae', this build computes revision 1"));
+}
+
+TEST_CASE("A checkpoint from before revisions were recorded counts as revision 1", "[fast][train]") {
+  auto dir = test::scratch_dir("checkpoint_unrecorded_revision");
+  const auto recorded = (dir / "recorded.pt").string();
+  const auto path = (dir / "older.pt").string();
+  auto data = vector_split(128, 4);
+  Trainer a(tiny_preset("vae", 2), data);
+  a.save_checkpoint(recorded);
+
+  // Rewrite the file as an older build wrote it: the same archive, its metadata without "model_revision".
+  {
+    torch::jit::Module archive = torch::jit::load(recorded);
+    auto meta = nlohmann::json::parse(archive.attr("vaelab_meta").toStringRef());
+    REQUIRE(meta.erase("model_revision") == 1);
+    archive.setattr("vaelab_meta", meta.dump());
+    archive.save(path);
+  }
+  CHECK(read_checkpoint_meta(path).model_revision == 0);
+  CHECK(read_checkpoint_meta(path).revision() == 1);
+
+  const ModelSpec spec = a.spec();
+  Vae reference(spec, VaeOptions{}), plain(spec, VaeOptions{});
+  load_checkpoint(recorded, reference, spec, nullptr);
+  CHECK(load_checkpoint(path, plain, spec, nullptr).revision() == 1);
+  for (size_t i = 0; i < plain.parameters().size(); ++i)
+    CHECK(torch::equal(plain.parameters()[i], reference.parameters()[i]));
+
+  RevisedVae revised(spec, VaeOptions{});
+  const auto before = revised.parameters()[0].detach().clone();
+  CHECK_THROWS_WITH(load_checkpoint(path, revised, spec, nullptr),
+                    Catch::Contains("holds revision 1 (not recorded: an older file) of variant 'vae', this build "
+                                    "computes revision 2"));
+  CHECK(torch::equal(revised.parameters()[0], before));
 }
 
 TEST_CASE("A save that throws leaves the previous file intact and no partial file", "[fast][train]") {

@@ -98,6 +98,7 @@ void check_options(const HealthOptions& o) {
   if (o.batch_size <= 0) throw Error("model health: batch_size must be > 0");
   if (o.limit < 0) throw Error("model health: limit must be >= 0 (0 = all)");
   if (o.max_toy_points < 2) throw Error("model health: max_toy_points must be >= 2");
+  if (o.toy_repeats < 1) throw Error("model health: toy_repeats must be >= 1");
 }
 
 }  // namespace
@@ -168,9 +169,9 @@ HealthVerdict judge_health(const HealthNumbers& n, const HealthThresholds& t) {
     v.findings.push_back({HealthKind::poor_fit,
                           fmt::format("Generated points do not match the data: their energy distance to the test "
                                       "points is {}, {} times the {} between two halves of the test points "
-                                      "(more than {}x is a poor fit).",
+                                      "(means of {} draws; more than {}x is a poor fit).",
                                       num(n.toy_distance), num(n.toy_distance / n.toy_distance_floor),
-                                      num(n.toy_distance_floor), num(t.toy_floor_multiple))});
+                                      num(n.toy_distance_floor), n.toy_repeats, num(t.toy_floor_multiple))});
   }
   if (!v.findings.empty()) {
     v.kind = v.findings.front().kind;
@@ -217,6 +218,7 @@ nlohmann::json ModelHealth::to_json() const {
       {"variance_regularised", n.variance_regularised},
       {"toy", n.toy},
       {"toy_points", n.toy_points},
+      {"toy_repeats", n.toy_repeats},
       {"toy_distance", finite_or_null(n.toy_distance)},
       {"toy_distance_floor", finite_or_null(n.toy_distance_floor)},
       {"thresholds",
@@ -294,17 +296,24 @@ ModelHealth evaluate_model_health(Model& model, const Dataset& view, const Healt
   out.numbers.variance_regularised = model.regularises_posterior_variance();
 
   if (toy) {
-    // Two disjoint random halves A, B of the evaluated inputs; G has as many points, decoded at prior samples
-    // (conditioned on B's labels for conditional models).
+    // Each draw r: two disjoint random halves A, B of the evaluated inputs; G has as many points, decoded at
+    // prior samples (conditioned on B's labels for conditional models).
     const int64_t m = std::min(total / 2, options.max_toy_points);
-    const auto perm = seeded_permutation_tensor(total, static_cast<uint64_t>(std::max<int64_t>(options.seed, 0)));
-    const Batch a = view.batch(perm.slice(0, 0, m), device);
-    const Batch b = view.batch(perm.slice(0, m, 2 * m), device);
-    const torch::Tensor generated = model.decode(model.sample_prior(m, b.y), b.y);
+    const uint64_t seed = static_cast<uint64_t>(std::max<int64_t>(options.seed, 0));
+    double distance = 0.0, floor = 0.0;
+    for (int64_t r = 0; r < options.toy_repeats; ++r) {
+      const auto perm = seeded_permutation_tensor(total, seed + static_cast<uint64_t>(r));
+      const Batch a = view.batch(perm.slice(0, 0, m), device);
+      const Batch b = view.batch(perm.slice(0, m, 2 * m), device);
+      const torch::Tensor generated = model.decode(model.sample_prior(m, b.y), b.y);
+      distance += energy_distance(generated.reshape({m, -1}), b.x.flatten(1));
+      floor += energy_distance(a.x.flatten(1), b.x.flatten(1));
+    }
     out.numbers.toy = true;
     out.numbers.toy_points = m;
-    out.numbers.toy_distance = energy_distance(generated.reshape({m, -1}), b.x.flatten(1));
-    out.numbers.toy_distance_floor = energy_distance(a.x.flatten(1), b.x.flatten(1));
+    out.numbers.toy_repeats = options.toy_repeats;
+    out.numbers.toy_distance = distance / static_cast<double>(options.toy_repeats);
+    out.numbers.toy_distance_floor = floor / static_cast<double>(options.toy_repeats);
     if (progress && !progress(++step, steps)) return cancelled();
   }
   out.verdict = judge_health(out.numbers, options.thresholds);

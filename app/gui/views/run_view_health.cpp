@@ -84,8 +84,11 @@ void draw_numbers(const ModelHealth& h) {
                fmt::format("{} vs floor {} ({:.1f}x)", number(n.toy_distance), number(n.toy_distance_floor), ratio),
                !(n.toy_distance <= t.toy_floor_multiple * n.toy_distance_floor),
                fmt::format("> {:g}x floor", t.toy_floor_multiple),
-               "Energy distance between points generated from the prior and test points; the floor is the same "
-               "distance between two halves of the test points, what a perfect model would score.");
+               fmt::format("Energy distance between points generated from the prior and test points; the floor is "
+                           "the same distance between two halves of the test points, what a perfect model would "
+                           "score. Both are means over {} draws of {} points.",
+                           n.toy_repeats, n.toy_points)
+                   .c_str());
   }
   ImGui::EndTable();
 }
