@@ -4,7 +4,8 @@
 // the evaluated comparison rows to the claims (reproduce/claim_verdict.h).
 //
 // Sizes: "tiny" (seconds per run: the end-to-end tests), "cpu" (a paper's claims in about 30 minutes on
-// 2 cores), "paper" (the paper's setup, for a GPU).
+// 2 cores; ph-vae takes longer, since its 15 runs on the 2-D toys train to convergence at 300 epochs),
+// "paper" (the paper's setup, for a GPU).
 //
 // Every paper is built at every size:
 //   ph-vae     toy-gmm5 S = 1 / 3 / 5, toy-gmm3 S = 1 / 3 and the 1-D sets (uniform, normal, log-normal)
