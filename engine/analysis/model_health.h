@@ -38,7 +38,7 @@
 //                       floor: on 2,000 test points of toy-gmm5, 20 single splits gave 0.0003 to
 //                       0.0067 around a mean of 0.0016 (measured); the mean of 16 draws spreads a
 //                       quarter as much.
-
+//
 // Thresholds (HealthThresholds; the reasons):
 //   min_recon_r2 = 0.1: a working model explains most of the pixel variance (fashion-vae after one epoch,
 //     measured: R^2 0.742, input dependence 0.726, 16 of 20 units active); R^2 < 0.1 means the
