@@ -31,12 +31,13 @@ else
   presets=("${cpu_presets[@]}")
 fi
 
-# The most telling view of a preset: residuals for the noise models, manifold for toys and 2-D latents,
+# The most telling view of a preset: residuals for the noise models, manifold for toys (the densities on
+# 1-D data) and 2-D latents,
 # traversals for the shapes, clusters for VaDE and the clustering baseline, traversals otherwise.
 view_of() {
   case "$1" in
     noise-vae-*) echo residuals ;;
-    toy-*|ph-vae-toy|cvae-*) echo manifold ;;
+    toy-*|ph-vae-toy|ph-vae-toy-1d|cvae-*) echo manifold ;;
     vade-*|vae-gmm-*) echo clusters ;;
     *) echo traversals ;;
   esac

@@ -279,6 +279,26 @@ TEST_CASE("on a toy set generating the data distribution is healthy and a consta
   CHECK(bad.verdict.sentence.find("energy distance") != std::string::npos);
 }
 
+TEST_CASE("the toy distance does not depend on torch's global stream and leaves it alone", "[fast][health]") {
+  torch::manual_seed(145);
+  const Dataset data = vectors(torch::randn({400, 2}));
+  auto model = identity_autoencoder(2, 0.1);
+  HealthOptions o;
+  o.seed = -1;  // as while a trainer shares the process: the global generator is not reseeded
+  o.toy_repeats = 4;
+  torch::manual_seed(1);
+  const ModelHealth first = evaluate_model_health(model, data, o);
+  const auto after = torch::randn({4});
+  torch::manual_seed(2);
+  const ModelHealth second = evaluate_model_health(model, data, o);
+  REQUIRE(first.numbers.toy);
+  CHECK(first.numbers.toy_distance == second.numbers.toy_distance);
+  torch::manual_seed(1);
+  CHECK(torch::equal(torch::randn({4}), after));  // the check drew nothing from the global stream
+  o.seed = 3;  // another seed draws other prior samples
+  CHECK(evaluate_model_health(model, data, o).numbers.toy_distance != first.numbers.toy_distance);
+}
+
 TEST_CASE("each threshold separates healthy from its verdict at its boundary", "[fast][health]") {
   const HealthThresholds t;
   CHECK(judge_health(healthy_numbers(), t).kind == HealthKind::healthy);

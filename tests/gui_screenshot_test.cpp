@@ -61,6 +61,38 @@ TEST_CASE("The plot demo and the 2-D toy manifold render", "[gui]") {
   CHECK(png_stats(toy).colours > 50);  // scatter + two density heatmaps
 }
 
+TEST_CASE("The 1-D toy manifold draws the true and generated densities and exports them", "[gui]") {
+  REQUIRE(std::getenv("DISPLAY") != nullptr);
+  const auto dir = vaelab::test::scratch_dir("gui_toy_1d");
+  const std::string png = (dir / "toy1d.png").string(), csv = (dir / "toy1d.csv").string();
+  Shot s = run_gui("--preset ph-vae-toy-1d --train-steps 20 --view manifold --screenshot " + png + " --export " + csv +
+                   " --size 1280x800");
+  INFO(s.output);
+  REQUIRE(s.rc == 0);
+  CHECK(png_stats(png).colours > 30);
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "series,x,y");
+  int true_rows = 0, generated_rows = 0;
+  double true_mass = 0, last_x = 0;
+  while (std::getline(in, line)) {
+    const auto comma = line.find(',');
+    const std::string name = line.substr(0, comma);
+    const double x = std::stod(line.substr(comma + 1)), y = std::stod(line.substr(line.find(',', comma + 1) + 1));
+    if (name == "true") {
+      // Steps: two points per bin; each bin's density times its width sums to 1.
+      if (true_rows % 2 == 1) true_mass += y * (x - last_x);
+      last_x = x;
+      ++true_rows;
+    }
+    if (name == "generated") ++generated_rows;
+  }
+  CHECK(true_rows == 100);  // 50 bins
+  CHECK(generated_rows == 100);
+  CHECK(true_mass == Approx(1.0).epsilon(1e-6));
+}
+
 TEST_CASE("Without a display the app names vaelab-cli and exits with 2", "[gui]") {
   const std::string cmd = std::string("env -u DISPLAY -u WAYLAND_DISPLAY ") + VAELAB_GUI_PATH + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");

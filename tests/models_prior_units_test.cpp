@@ -4,6 +4,7 @@
 // briefly trained ladder-mnist a +-3 prior-sd traversal of each layer's most informative latent changes
 // the decoded digits visibly, where the old +-3 in N(0,1) units did not.
 #include <catch2/catch.hpp>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <cmath>
@@ -130,6 +131,39 @@ TEST_CASE("VaDE prior_scale gives the mixture's moments in closed form and a cho
   CHECK_THROWS_AS(model->prior_scale(z, 2), Error);
   // u = 0 of cluster 1 is its mean.
   CHECK(torch::allclose(model->from_prior_units(torch::zeros({1, 2}), 1), torch::tensor({{2.0f, 1.0f}})));
+}
+
+TEST_CASE("prior draws from a generator of their own repeat, follow the prior and leave torch's stream alone",
+          "[fast][prior-units]") {
+  torch::manual_seed(150);
+  auto vade = make_model(vector_spec("vade", 2, {{"clusters", 2}}));
+  {
+    torch::NoGradGuard no_grad;  // the mixture of the VaDE case above: mean (1, 0.75), variance (3.4375, 1.9375)
+    param(*vade, "pi_logits").copy_(torch::tensor({std::log(0.25), std::log(0.75)}));
+    param(*vade, "mu_c").copy_(torch::tensor({-2.0, 0.0, 2.0, 1.0}).reshape({2, 2}));
+    param(*vade, "logvar_c").copy_(torch::tensor({1.0, 4.0, 0.25, 1.0}).reshape({2, 2}).log());
+  }
+  auto ladder = make_model(vector_spec("ladder-vae", 3, {{"sizes", {3, 2}}, {"deterministic", {8, 6}}, {"top_down_hidden", 5}}));
+  auto vae = make_model(vector_spec("vae", 3, {}));
+  for (Model* m : std::vector<Model*>{vade.get(), ladder.get(), vae.get()}) {
+    INFO(m->variant());
+    torch::NoGradGuard no_grad;
+    auto own = [&](uint64_t seed) { return m->sample_prior(50000, {}, at::make_generator<at::CPUGeneratorImpl>(seed)); };
+    // torch's global stream gives the same numbers with and without the draws in between.
+    torch::manual_seed(151);
+    const auto expected = torch::randn({4});
+    torch::manual_seed(151);
+    const auto a = own(7);
+    CHECK(torch::equal(torch::randn({4}), expected));
+    const auto b = own(7);
+    CHECK(torch::equal(a, b));            // the same seed repeats
+    CHECK_FALSE(torch::equal(a, own(8)));  // another seed does not
+    // The draws have the prior's marginal moments (prior_scale at u = 0's centre, prior_variance()).
+    const auto centre = m->prior_scale(m->from_prior_units(torch::zeros({1, m->latent_dim()}))).centre[0];
+    if (m == vade.get()) CHECK(torch::allclose(centre, torch::tensor({1.0f, 0.75f}), 1e-5, 1e-6));
+    if (m != ladder.get()) CHECK(torch::allclose(a.mean(0), centre, 0.0, 0.03));
+    CHECK(torch::allclose(a.var(0), m->prior_variance(), 0.1, 0.0));
+  }
 }
 
 TEST_CASE("HEBAE prior_scale is the empirical prior of its codes", "[fast][prior-units][hebae]") {

@@ -1,6 +1,7 @@
 #include "analysis/model_health.h"
 
 #include <fmt/format.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -305,7 +306,8 @@ ModelHealth evaluate_model_health(Model& model, const Dataset& view, const Healt
       const auto perm = seeded_permutation_tensor(total, seed + static_cast<uint64_t>(r));
       const Batch a = view.batch(perm.slice(0, 0, m), device);
       const Batch b = view.batch(perm.slice(0, m, 2 * m), device);
-      const torch::Tensor generated = model.decode(model.sample_prior(m, b.y), b.y);
+      const auto prior_draws = at::make_generator<at::CPUGeneratorImpl>(seed + static_cast<uint64_t>(r));
+      const torch::Tensor generated = model.decode(model.sample_prior(m, b.y, prior_draws), b.y);
       distance += energy_distance(generated.reshape({m, -1}), b.x.flatten(1));
       floor += energy_distance(a.x.flatten(1), b.x.flatten(1));
     }

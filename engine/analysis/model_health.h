@@ -71,9 +71,11 @@
 // - judge_health is a pure function of its inputs (testable on hand-made numbers).
 // - evaluate_model_health runs under NoGradGuard with the model in eval mode (restored on return) on the
 //   calling thread; pass a snapshot copy when a trainer runs. Inputs follow Model::device().
-// - Random draws: draw r's halves use a SplitMix64 permutation of seed + r (never torch's generator); the prior
-//   samples use torch's global generator, reseeded first with `seed` when seed >= 0 (as
-//   evaluate_likelihood does). Pass seed < 0 while a trainer shares the process, to leave its stream alone.
+// - Random draws: draw r's halves use a SplitMix64 permutation of seed + r and its prior samples a CPU
+//   generator of its own seeded with seed + r (seed < 0 counts as 0), never torch's global stream. When
+//   seed >= 0 the global generator is also reseeded first (as evaluate_likelihood does), for any draw a
+//   model makes inside encode or reconstruct; pass seed < 0 while a trainer shares the process, to leave
+//   its stream alone.
 // - `progress(done, total)` is asked after each batch (the toy distance is one more step); returning false
 //   cancels: the result then has cancelled = true, verdict unknown, and numbers that must not be shown.
 // - Throws vaelab::Error on bad options, an empty view, or outputs of the wrong shape.
@@ -106,7 +108,7 @@ struct HealthOptions {
   int64_t max_toy_features = 3;  // vector data with at most this many features is a toy set
   int64_t max_toy_points = 2000;  // m = min(floor(test points / 2), this): pairwise cost grows as m^2
   int64_t toy_repeats = 16;     // draws (split + prior samples) the toy distance and its floor average
-  int64_t seed = 0;             // halves' permutations; reseeds torch's generator when >= 0
+  int64_t seed = 0;             // halves' permutations and prior draws; reseeds torch's generator when >= 0
   HealthThresholds thresholds;
 };
 

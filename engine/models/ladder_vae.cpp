@@ -184,13 +184,15 @@ torch::Tensor LadderVae::log_likelihood(const Batch& batch, const torch::Tensor&
   return -spec_.likelihood.nll(batch.x, decoder_->forward(split(z)[0]));
 }
 
-torch::Tensor LadderVae::sample_prior(int64_t n, const torch::Tensor& /*y*/) {
+torch::Tensor LadderVae::sample_prior(int64_t n, const torch::Tensor& /*y*/,
+                                      const c10::optional<at::Generator>& generator) {
   const auto layers = static_cast<int64_t>(options_.sizes.size());
   const torch::Tensor w = decoder_->parameters().front();
   const auto opts = torch::TensorOptions().device(w.device()).dtype(w.dtype());
   std::vector<torch::Tensor> z(layers);
-  z[layers - 1] = torch::randn({n, options_.sizes[layers - 1]}, opts);
-  for (int64_t l = layers - 2; l >= 0; --l) z[l] = sample(top_down(l, z[l + 1]));
+  z[layers - 1] = generator ? torch::randn({n, options_.sizes[layers - 1]}, *generator).to(w.device(), w.dtype())
+                            : torch::randn({n, options_.sizes[layers - 1]}, opts);
+  for (int64_t l = layers - 2; l >= 0; --l) z[l] = sample(top_down(l, z[l + 1]), generator);
   return torch::cat(z, 1);
 }
 

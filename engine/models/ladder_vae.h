@@ -79,7 +79,8 @@ class LadderVae : public Model {
   torch::Tensor decode(const torch::Tensor& z, const torch::Tensor& y = {}) override;
   LossTerms loss(const Batch& batch, const StepInfo& info) override;
   torch::Tensor log_likelihood(const Batch& batch, const torch::Tensor& z) override;
-  torch::Tensor sample_prior(int64_t n, const torch::Tensor& y = {}) override;
+  torch::Tensor sample_prior(int64_t n, const torch::Tensor& y = {},
+                             const c10::optional<at::Generator>& generator = c10::nullopt) override;
   torch::Tensor log_prior(const torch::Tensor& z) override;
   torch::Tensor log_importance_weight(const Batch& batch) override;
   torch::Tensor nelbo(const Batch& batch) override;

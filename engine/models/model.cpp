@@ -59,7 +59,8 @@ torch::Device Model::device() const {
   return torch::kCPU;
 }
 
-torch::Tensor Model::sample_prior(int64_t n, const torch::Tensor& /*y*/) {
+torch::Tensor Model::sample_prior(int64_t n, const torch::Tensor& /*y*/, const c10::optional<at::Generator>& generator) {
+  if (generator) return torch::randn({n, latent_dim()}, *generator).to(device());
   return torch::randn({n, latent_dim()}, torch::TensorOptions().device(device()));
 }
 

@@ -110,7 +110,11 @@ class Model : public torch::nn::Module {
   virtual void load_extra(torch::serialize::InputArchive& /*archive*/) {}
 
   // --- probabilistic pieces, defaults for a standard-normal prior and diagonal Gaussian posterior ---
-  virtual torch::Tensor sample_prior(int64_t n, const torch::Tensor& y = {});
+  // n draws of p(z), {n, H} on the model's device. With `generator` the noise comes from it (drawn on
+  // the CPU, then moved), so views draw without consuming torch's global stream, which a seeded training
+  // run on another thread depends on; without it, from the global stream.
+  virtual torch::Tensor sample_prior(int64_t n, const torch::Tensor& y = {},
+                                     const c10::optional<at::Generator>& generator = c10::nullopt);
   // Variance of the prior p(z) per latent dimension, {latent_dim()}, positive, any device: the unit in
   // which model health measures active units and posterior-variance collapse (analysis/model_health.h).
   // Default: ones, the N(0, I) prior; hierarchical, mixture and empirical priors override it.

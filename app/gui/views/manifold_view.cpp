@@ -5,15 +5,17 @@
 // centre + sd * Phi^-1(p); the Ladder's p(z_l | z_{l+1}) with the layers below following, VaDE's mixture
 // moments, HEBAE's empirical prior; N(0,1) elsewhere, the paper's grid), and a line names the units.
 // 2-D vector data (toy sets): generated samples over true samples as a scatter, plus both densities as
-// 2-D histograms (PH-VAE Figs. 2, 4-6).
+// 2-D histograms (PH-VAE Figs. 4-6). 1-D vector data: both densities as histograms on one axis (PH-VAE
+// Fig. 2). Generated points are decoder means at draws of the model's own prior (Model::sample_prior:
+// VaDE's mixture, the Ladder's ancestral chain), from a generator of the view's own.
 // Decoding runs on the snapshot's model in a LatestTask; the grid refreshes as training publishes snapshots.
+#include <ATen/CPUGeneratorImpl.h>
 #include <imgui.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <random>
 
 #include "analysis/latent_grid.h"
 #include "core/error.h"
@@ -37,7 +39,12 @@ using Clock = std::chrono::steady_clock;
 
 class ManifoldView : public View {
  public:
-  ManifoldView() : scatter_("manifold-scatter"), true_density_("manifold-true"), gen_density_("manifold-gen") {
+  ManifoldView()
+      : scatter_("manifold-scatter"), true_density_("manifold-true"), gen_density_("manifold-gen"),
+        line_density_("manifold-1d") {
+    line_density_.title = "density of generated (decoder mean of z ~ p(z)) and true samples";
+    line_density_.x_label = "x";
+    line_density_.y_label = "density";
     scatter_.title = "generated (decoder mean of z ~ p(z)) over true samples";
     scatter_.equal_aspect = true;
     true_density_.title = "true density";
@@ -66,24 +73,24 @@ class ManifoldView : public View {
     const auto ms = ctx.snapshot->model;
     if (ms->step != model_step_ && Clock::now() - last_request_ > std::chrono::seconds(1)) refresh_.mark_dirty();
     if (image_mode_) draw_images(ctx);
-    else if (shape.features == 2) draw_vectors(ctx);
-    else ImGui::TextWrapped("The manifold view needs image data or 2-D vector data (this data set is %s).",
+    else if (shape.features == 1 || shape.features == 2) draw_vectors(ctx, shape.features);
+    else ImGui::TextWrapped("The manifold view needs image data or 1-D or 2-D vector data (this data set is %s).",
                             shape.str().c_str());
   }
 
   bool export_png(const std::string& path, float scale, std::string& error) override {
     if (image_mode_) return grid_.export_png(path, scale, error);
-    return scatter_.export_png(last_ctx_, path, scale, error);
+    return vector_plot().export_png(last_ctx_, path, scale, error);
   }
   bool supports_svg() const override { return !image_mode_; }
   bool export_svg(const std::string& path, std::string& error) override {
     if (image_mode_) return View::export_svg(path, error);
-    return scatter_.export_svg(path, error);
+    return vector_plot().export_svg(path, error);
   }
   bool supports_csv() const override { return !image_mode_; }
   bool export_csv(const std::string& path, std::string& error) override {
     if (image_mode_) return View::export_csv(path, error);
-    return scatter_.export_csv(path, error);
+    return vector_plot().export_csv(path, error);
   }
 
  private:
@@ -207,7 +214,11 @@ class ManifoldView : public View {
     return {static_cast<int>(top[0].item<int64_t>()), static_cast<int>(top[1].item<int64_t>())};
   }
 
-  void draw_vectors(ViewContext& ctx) {
+  // The plot a vector-data export writes: the scatter (2-D data) or the densities (1-D data).
+  Plot& vector_plot() { return features_ == 1 ? line_density_ : scatter_; }
+
+  void draw_vectors(ViewContext& ctx, int64_t features) {
+    features_ = features;
     const float fs = ImGui::GetFontSize();
     bool changed = false;
     ImGui::SetNextItemWidth(fs * 8);
@@ -216,17 +227,23 @@ class ManifoldView : public View {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 8);
     changed |= ImGui::SliderInt("bins", &bins_, 10, 120);
-    tip("Bins per axis of the 2-D histograms (densities).");
+    tip(features == 1 ? "Histogram bins." : "Bins per axis of the 2-D histograms (densities).");
     ImGui::SameLine();
     if (ImGui::Button("resample")) seed_++, changed = true;
-    tip("Draw fresh z ~ N(0, I).");
-    ImGui::SameLine();
-    ImGui::Checkbox("sqrt colour scale", &sqrt_scale_);
-    tip("Colour by sqrt(density): low-density regions stay visible next to sharp peaks.");
+    tip("Draw fresh z ~ p(z), the model's own prior.");
+    if (features == 2) {
+      ImGui::SameLine();
+      ImGui::Checkbox("sqrt colour scale", &sqrt_scale_);
+      tip("Colour by sqrt(density): low-density regions stay visible next to sharp peaks.");
+    }
     if (changed) refresh_.mark_dirty();
     if (refresh_.due() && ctx.tasks) request_points(ctx);
     if (!have_points_) {
       ImGui::TextDisabled("decoding ...");
+      return;
+    }
+    if (features == 1) {
+      draw_line_densities();
       return;
     }
     scatter_.clear();
@@ -275,6 +292,37 @@ class ManifoldView : public View {
     ImGui::EndGroup();
   }
 
+  // 1-D data: both samples' histograms over the true samples' range (plus 5% each side), as densities
+  // (count / (n * bin width)) drawn as steps.
+  void draw_line_densities() {
+    double x0 = 1e300, x1 = -1e300;
+    for (double v : true_x_) x0 = std::min(x0, v), x1 = std::max(x1, v);
+    if (true_x_.empty())
+      for (double v : gen_x_) x0 = std::min(x0, v), x1 = std::max(x1, v);
+    const double margin = (x1 - x0) * 0.05 + 1e-6;
+    x0 -= margin, x1 += margin;
+    const double width = (x1 - x0) / bins_;
+    auto steps = [&](const std::vector<double>& values, std::vector<double>& xs, std::vector<double>& ys) {
+      std::vector<double> counts(static_cast<size_t>(bins_), 0.0);
+      for (double v : values) {
+        const auto b = static_cast<int64_t>(std::floor((v - x0) / width));
+        if (b >= 0 && b < bins_) counts[static_cast<size_t>(b)] += 1.0;
+      }
+      const double norm = values.empty() ? 1.0 : 1.0 / (static_cast<double>(values.size()) * width);
+      for (int b = 0; b < bins_; ++b) {
+        xs.push_back(x0 + b * width), ys.push_back(counts[static_cast<size_t>(b)] * norm);
+        xs.push_back(x0 + (b + 1) * width), ys.push_back(counts[static_cast<size_t>(b)] * norm);
+      }
+    };
+    std::vector<double> tx, ty, gx, gy;
+    steps(true_x_, tx, ty);
+    steps(gen_x_, gx, gy);
+    line_density_.clear();
+    line_density_.add_line("true", std::move(tx), std::move(ty), IM_COL32(170, 170, 180, 255)).size = 2.5f;
+    line_density_.add_line("generated", std::move(gx), std::move(gy), IM_COL32(255, 150, 40, 255)).size = 2.5f;
+    line_density_.draw(ImVec2(-1, -1));
+  }
+
   void request_points(ViewContext& ctx) {
     auto ms = ctx.snapshot->model;
     auto data = ctx.session ? ctx.session->data() : nullptr;
@@ -284,24 +332,25 @@ class ManifoldView : public View {
     last_request_ = Clock::now();
     refresh_.start(*ctx.tasks, [this, ms, data, n, seed](TaskContext&) -> std::function<void()> {
       // Our own generator: the GUI never draws from torch's global stream, which training uses.
-      std::mt19937_64 rng(seed * 6151);
-      std::normal_distribution<float> normal;
-      const int64_t H = ms->model->latent_dim();
-      std::vector<float> zs(static_cast<size_t>(n * H));
-      for (auto& v : zs) v = normal(rng);
-      auto z = torch::from_blob(zs.data(), {n, H}, torch::kFloat32).clone();
       torch::Tensor y;
-      if (ms->model->is_conditional()) y = torch::zeros({n}, torch::kLong);
+      if (ms->model->is_conditional()) y = torch::zeros({n}, torch::kLong).to(ms->model->device());
+      const auto z = ms->model->sample_prior(n, y, at::make_generator<at::CPUGeneratorImpl>(seed * 6151));
       auto g = decode_vectors(*ms->model, z, y).contiguous();
-      std::vector<double> gx(n), gy(n), tx, ty;
-      const float* gp = g.data_ptr<float>();
       const int64_t stride = g.size(1);
-      for (int i = 0; i < n; ++i) gx[i] = gp[i * stride], gy[i] = gp[i * stride + 1];
+      std::vector<double> gx(n), gy, tx, ty;
+      const float* gp = g.data_ptr<float>();
+      for (int i = 0; i < n; ++i) {
+        gx[i] = gp[i * stride];
+        if (stride > 1) gy.push_back(gp[i * stride + 1]);
+      }
       if (data) {
         const int64_t m = std::min<int64_t>(n, data->test.size());
         auto t = data->test.inputs(0, m).reshape({m, -1}).to(torch::kCPU, torch::kFloat32).contiguous();
         const float* p = t.data_ptr<float>();
-        for (int64_t i = 0; i < m; ++i) tx.push_back(p[i * t.size(1)]), ty.push_back(p[i * t.size(1) + 1]);
+        for (int64_t i = 0; i < m; ++i) {
+          tx.push_back(p[i * t.size(1)]);
+          if (t.size(1) > 1) ty.push_back(p[i * t.size(1) + 1]);
+        }
       }
       return [this, gx, gy, tx, ty] {
         gen_x_ = gx, gen_y_ = gy, true_x_ = tx, true_y_ = ty;
@@ -329,8 +378,10 @@ class ManifoldView : public View {
   bool sqrt_scale_ = true;
   uint64_t seed_ = 1;
   bool have_points_ = false;
+  int64_t features_ = 2;  // of the vector data last drawn
   std::vector<double> gen_x_, gen_y_, true_x_, true_y_;
   Plot scatter_, true_density_, gen_density_;
+  Plot line_density_;  // 1-D data
 };
 
 }  // namespace

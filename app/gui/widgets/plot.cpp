@@ -383,8 +383,9 @@ void Plot::draw_polyline(const Frame& f, const PlotSeries& s, const std::vector<
   }
 }
 
-// Lines: per pixel column keep first, min, max, last (in order) so spikes survive decimation; a
-// non-finite point breaks the line.
+// Lines: per pixel column keep first, min, max, last (in order) so spikes survive decimation; an extreme
+// that first or last already reaches is not repeated (a step's riser would otherwise retrace itself, and a
+// thick polyline that turns back on itself draws a spike). A non-finite point breaks the line.
 void Plot::draw_line(const Frame& f, const PlotSeries& s) {
   const size_t n = std::min(s.x.size(), s.y.size());
   std::vector<ImVec2> pts;
@@ -393,9 +394,14 @@ void Plot::draw_line(const Frame& f, const PlotSeries& s) {
   auto flush = [&] {
     if (col == std::numeric_limits<int>::min()) return;
     pts.push_back(first);
-    if (mn.y != first.y || mx.y != first.y) {
+    const bool keep_mn = mn.y != first.y && mn.y != last.y, keep_mx = mx.y != first.y && mx.y != last.y;
+    if (keep_mn && keep_mx) {
       if (mn.x <= mx.x) pts.push_back(mn), pts.push_back(mx);
       else pts.push_back(mx), pts.push_back(mn);
+    } else if (keep_mn) {
+      pts.push_back(mn);
+    } else if (keep_mx) {
+      pts.push_back(mx);
     }
     if (last.x != first.x || last.y != first.y) pts.push_back(last);
   };
