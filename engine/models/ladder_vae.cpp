@@ -188,10 +188,10 @@ torch::Tensor LadderVae::sample_prior(int64_t n, const torch::Tensor& /*y*/,
                                       const c10::optional<at::Generator>& generator) {
   const auto layers = static_cast<int64_t>(options_.sizes.size());
   const torch::Tensor w = decoder_->parameters().front();
-  const auto opts = torch::TensorOptions().device(w.device()).dtype(w.dtype());
+  // A caller's generator draws on the CPU; the global stream on the model's device.
+  const auto opts = torch::TensorOptions().device(generator ? torch::kCPU : w.device()).dtype(w.dtype());
   std::vector<torch::Tensor> z(layers);
-  z[layers - 1] = generator ? torch::randn({n, options_.sizes[layers - 1]}, *generator).to(w.device(), w.dtype())
-                            : torch::randn({n, options_.sizes[layers - 1]}, opts);
+  z[layers - 1] = torch::randn({n, options_.sizes[layers - 1]}, generator, opts).to(w.device());
   for (int64_t l = layers - 2; l >= 0; --l) z[l] = sample(top_down(l, z[l + 1]), generator);
   return torch::cat(z, 1);
 }

@@ -60,8 +60,9 @@ torch::Device Model::device() const {
 }
 
 torch::Tensor Model::sample_prior(int64_t n, const torch::Tensor& /*y*/, const c10::optional<at::Generator>& generator) {
-  if (generator) return torch::randn({n, latent_dim()}, *generator).to(device());
-  return torch::randn({n, latent_dim()}, torch::TensorOptions().device(device()));
+  // A caller's generator draws on the CPU; the global stream on the model's device.
+  return torch::randn({n, latent_dim()}, generator, torch::TensorOptions().device(generator ? torch::kCPU : device()))
+      .to(device());
 }
 
 torch::Tensor Model::sample_posterior(const Posterior& q) {

@@ -125,16 +125,12 @@ PriorScale Vade::prior_scale(const torch::Tensor& z, int64_t component) {
 }
 
 torch::Tensor Vade::sample_prior(int64_t n, const torch::Tensor& /*y*/, const c10::optional<at::Generator>& generator) {
-  if (generator) {  // c and the noise from the caller's generator, on the CPU
-    const auto c = torch::multinomial(mixture_weights().detach().to(torch::kCPU), n, /*replacement=*/true, *generator);
-    const auto mu = mu_c_.detach().to(torch::kCPU).index_select(0, c);
-    const auto sd = (0.5 * logvar_c_.detach()).exp().to(torch::kCPU).index_select(0, c);
-    return (mu + sd * torch::randn(mu.sizes(), *generator, mu.options())).to(mu_c_.device());
-  }
-  const auto c = torch::multinomial(mixture_weights().detach(), n, /*replacement=*/true);
-  const auto mu = mu_c_.detach().index_select(0, c);
-  const auto sd = (0.5 * logvar_c_.detach()).exp().index_select(0, c);
-  return mu + sd * torch::randn_like(mu);
+  // c and the noise: from a caller's generator on the CPU, else from the global stream on the model's device.
+  const torch::Device where = generator ? torch::Device(torch::kCPU) : mu_c_.device();
+  const auto c = torch::multinomial(mixture_weights().detach().to(where), n, /*replacement=*/true, generator);
+  const auto mu = mu_c_.detach().to(where).index_select(0, c);
+  const auto sd = (0.5 * logvar_c_.detach()).exp().to(where).index_select(0, c);
+  return (mu + sd * torch::randn(mu.sizes(), generator, mu.options())).to(mu_c_.device());
 }
 
 torch::Tensor Vade::prior_kl(const Posterior& q, const torch::Tensor& gamma) {
