@@ -279,9 +279,18 @@ TEST_CASE("At the paper size every paper trains the papers' presets at their len
   CHECK(run_named(lecture, "vade").split == "train");
   CHECK(run_named(lecture, "vade").pixel_kmeans);
   CHECK(preset_of(run_named(lecture, "factor-vae").entry).epochs == 100);
-  // The cpu size leaves VaDE and the shapes pair to the paper size, and says so.
+  // The cpu size clusters with VaDE by the paper's protocol, next to its two baselines, and leaves the shapes
+  // pair to the paper size, and says so.
   const auto lecture_cpu = vaelab::paper_reproduction("lecture", "cpu");
-  for (const auto& run : lecture_cpu.runs) CHECK(run.key != "vade");
+  CHECK(run_named(lecture_cpu, "vade").split == "train");
+  CHECK(run_named(lecture_cpu, "vade").pixel_kmeans);
+  CHECK(preset_of(run_named(lecture_cpu, "vade").entry).epochs == preset_of("vade-mnist").epochs);
+  CHECK(run_named(lecture_cpu, "vae-gmm").split == "train");
+  for (const auto& run : lecture_cpu.runs) CHECK((run.key != "factor-vae" && run.key != "beta-vae"));
+  std::set<std::string> cpu_claims;
+  for (const auto& c : lecture_cpu.claims(vaelab::RowsByRun{})) cpu_claims.insert(c.id);
+  for (const char* id : {"vade-accuracy", "vade-vs-vae-gmm", "vade-vs-pixels"}) CHECK(cpu_claims.count(id) == 1);
+  CHECK(cpu_claims.count("factor-vae-mig") == 0);
   bool said = false;
   for (const auto& n : lecture_cpu.notes) said = said || n.find("--size paper") != std::string::npos;
   CHECK(said);

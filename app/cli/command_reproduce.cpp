@@ -58,7 +58,7 @@ void register_reproduce_command(CLI::App& app) {
   cmd->add_option("paper", args->paper, "ph-vae | noise-vae | hebae | mog-vae | lecture")
       ->required()
       ->check(CLI::IsMember(vaelab::reproduction_papers()));
-  cmd->add_option("--size", args->size, "tiny (seconds), cpu (about 30 min per paper on 2 cores; ph-vae longer), paper (a GPU)")
+  cmd->add_option("--size", args->size, "tiny (seconds), cpu (about 30 min per paper on 2 cores; ph-vae and lecture longer), paper (a GPU)")
       ->capture_default_str()
       ->check(CLI::IsMember({"tiny", "cpu", "paper"}));
   cmd->add_option("--seeds", args->seeds, "seeds, comma-separated")->delimiter(',')->capture_default_str();

@@ -4,7 +4,8 @@
 // the evaluated comparison rows to the claims (reproduce/claim_verdict.h).
 //
 // Sizes: "tiny" (seconds per run: the end-to-end tests), "cpu" (a paper's claims in about 30 minutes on
-// 2 cores; ph-vae takes longer, since its 15 runs on the 2-D toys train to convergence at 300 epochs),
+// 2 cores; ph-vae takes longer, since its 15 runs on the 2-D toys train to convergence at 300 epochs, and so
+// does lecture, whose VaDE and VAE+GMM runs take 8-10 minutes each),
 // "paper" (the paper's setup, for a GPU).
 //
 // Every paper is built at every size:
@@ -19,9 +20,9 @@
 //   mog-vae    Fashion-MNIST ablations at equal steps: without KL_I (β2 = 0) the posterior variances
 //              collapse, without PatchGAN (β4 = 0) reconstructions blur (sharpness ratio) at a stated L1 cost.
 //   lecture    an IWAE-trained model (k = 5) against a VAE-trained one, both scored by IWAE-k on the test
-//              split; tiny and paper sizes add VaDE's clustering accuracy (≥ 0.90, against VAE+GMM and
-//              k-means on pixels, on the digits clustered) and β-VAE against FactorVAE on the shapes (MIG,
-//              FactorVAE score): at the cpu size they would take 12-15 minutes per run and seed.
+//              split; VaDE's clustering accuracy (≥ 0.90, against VAE+GMM and k-means on pixels, on the
+//              digits clustered); tiny and paper sizes add β-VAE against FactorVAE on the shapes (MIG,
+//              FactorVAE score), whose metrics sit at their floor at the 10 epochs a cpu size could afford.
 // Size "paper" takes the papers' data and lengths (the *-paper presets), scores every test input, and is
 // meant for a GPU (--device cuda): hours on 2 CPU cores.
 #include <cstdint>
