@@ -31,13 +31,13 @@ mkdir -p "$DOCS/plots"
   echo "# Reproductions"
   echo
   echo "Each seed paper's headline claims, checked by \`vaelab-cli reproduce PAPER --size cpu\` (seeds $SEEDS,"
-  echo "on 2 CPU threads unless a section says where it ran; \`bash bench/reproduce_all.sh\`). A claim **holds**"
+  echo "on 2 CPU threads unless a section says where and how it ran; \`bash bench/reproduce_all.sh\`). A claim **holds**"
   echo "when the method beats its baseline by more than max(2 standard errors over the seeds, the measurement's"
   echo "resolution), **does not hold** when it falls short by as much, and is **inconclusive** in between"
   echo "(engine/reproduce/claim_verdict.h). The papers' numbers come from their own, larger setups; ours from the"
   echo "CPU sizes stated in each table. Runs, tables and JSON reports are written to the --out folder of each"
   echo "command; each section's plots are the engine's own PNG export, copied to [docs/plots/](plots/)."
-  echo "\`--size paper\` (the papers' data and lengths, VaDE's clustering and β-VAE against FactorVAE) is built"
+  echo "\`--size paper\` (the papers' data and lengths, and β-VAE against FactorVAE on the shapes) is built"
   echo "and tested but meant for a GPU; it has not run yet."
   echo
   for p in "${papers[@]}"; do
