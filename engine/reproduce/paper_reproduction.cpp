@@ -147,8 +147,7 @@ PaperReproduction lecture(const std::string& size) {
   // a run on 2 cores) both metrics sit at their floor, and the paper size's 100 epochs take about 2 hours a run.
   const std::string vade = tiny ? "@dataset.subsample=300@epochs=2@options.pretrain_epochs=1@options.init=kmeans" : "";
   p.runs.push_back({"vade", "vade-mnist" + vade, "train", true});
-  p.runs.push_back({"vae-gmm", "vae-gmm-mnist" + (tiny ? std::string("@dataset.subsample=300@epochs=1") : "")});
-  p.runs.back().split = "train";
+  p.runs.push_back({"vae-gmm", "vae-gmm-mnist" + (tiny ? std::string("@dataset.subsample=300@epochs=1") : ""), "train"});
   const bool shapes_pair = size != "cpu";
   if (shapes_pair) {
     const std::string shapes = tiny ? "@dataset.size=400@epochs=1" : "@epochs=100";
@@ -471,9 +470,9 @@ PaperReproduction mog_vae(const std::string& size) {
       "Collapse: the share of latent dimensions whose mean posterior variance is below 1e-4 of the prior's "
       "(model health), and the smallest dimension's ratio. Blur: the sharpness ratio, gradient energy of the "
       "reconstructions over the inputs' (metrics/image_sharpness.h); the L1 cost is the test L1 term. The ratio "
-      "counts every edge, the input's or not: at this length the reconstructions of both models with the PatchGAN term carry a "
-      "high-frequency texture that the inputs lack (the plot below), so \"sharper\" here means more gradient "
-      "energy, bought with a higher L1, not edges closer to the input's.",
+      "counts every edge, the input's or not: at this length the reconstructions of both models with the "
+      "PatchGAN term carry a high-frequency texture that the inputs lack (the plot below), so \"sharper\" here "
+      "means more gradient energy, bought with a higher L1, not edges closer to the input's.",
   };
   const std::string settings = tiny ? "64 images, 1 epoch"
                                     : paper ? "60000 images, 20 epochs, every test image" : "2560 images, 5 epochs, 1000 test images";

@@ -5,7 +5,7 @@
 //
 // Sizes: "tiny" (seconds per run: the end-to-end tests), "cpu" (a paper's claims in about 30 minutes on
 // 2 cores; ph-vae takes longer, since its 15 runs on the 2-D toys train to convergence at 300 epochs, and so
-// does lecture, whose VaDE and VAE+GMM runs take 8-10 minutes each),
+// does lecture, whose VaDE runs take 8-10 minutes each and VAE+GMM's about 6),
 // "paper" (the paper's setup, for a GPU).
 //
 // Every paper is built at every size:
