@@ -5,6 +5,7 @@
 
 #include "core/json_fields.h"
 #include "core/error.h"
+#include "nn/transposed_conv.h"
 #if __has_include("nn/resnet_v2.h")
 #include "nn/resnet_v2.h"
 #define VAELAB_HAVE_RESNET 1
@@ -86,7 +87,8 @@ nn::Sequential conv_decoder(const Architecture& arch, int64_t in_features, const
     // Transposed conv k=4 s=2 p=1 doubles the size; output_padding restores odd sizes (7 -> 3 -> 7).
     const int64_t pad_h = hs[s] - 2 * hs[s + 1];
     const int64_t pad_w = ws[s] - 2 * ws[s + 1];
-    seq->push_back(nn::ConvTranspose2d(
+    // TransposedConv2d: ConvTranspose2d run as oneDNN convolutions on the CPU (nn/transposed_conv.h).
+    seq->push_back(TransposedConv2d(
         nn::ConvTranspose2dOptions(in_ch, out_ch, 4).stride(2).padding(1).output_padding({pad_h, pad_w})));
     if (s != 0) push_activation(seq, arch.activation);
   }

@@ -59,13 +59,13 @@ torch::Tensor ResNetDownBlockImpl::forward(const torch::Tensor& x) {
 ResNetUpBlockImpl::ResNetUpBlockImpl(int64_t in_channels, int64_t out_channels, int64_t output_padding)
     : bn1(register_module("bn1", nn::BatchNorm2d(in_channels))),
       bn2(register_module("bn2", nn::BatchNorm2d(out_channels))),
-      conv1(register_module("conv1", nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in_channels, out_channels, 3)
+      conv1(register_module("conv1", TransposedConv2d(nn::ConvTranspose2dOptions(in_channels, out_channels, 3)
                                                              .stride(2)
                                                              .padding(1)
                                                              .output_padding(output_padding)
                                                              .bias(false)))),
       shortcut(register_module("shortcut",
-                               nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in_channels, out_channels, 1)
+                               TransposedConv2d(nn::ConvTranspose2dOptions(in_channels, out_channels, 1)
                                                        .stride(2)
                                                        .output_padding(output_padding)
                                                        .bias(false)))),

@@ -26,6 +26,7 @@
 
 #include "data/dataset.h"
 #include "nn/backbone.h"
+#include "nn/transposed_conv.h"
 
 namespace vaelab {
 
@@ -57,7 +58,7 @@ struct ResNetUpBlockImpl : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);
 
   torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
-  torch::nn::ConvTranspose2d conv1{nullptr}, shortcut{nullptr};
+  TransposedConv2d conv1{nullptr}, shortcut{nullptr};  // ConvTranspose2d via oneDNN (nn/transposed_conv.h)
   torch::nn::Conv2d conv2{nullptr};
 };
 TORCH_MODULE(ResNetUpBlock);

@@ -1,0 +1,86 @@
+#include "nn/transposed_conv.h"
+
+#include <ATen/Context.h>
+#include <ATen/ops/convolution.h>
+#include <ATen/ops/convolution_backward.h>
+#include <torch/autograd.h>
+
+#include <vector>
+
+namespace vaelab {
+
+namespace {
+
+std::vector<int64_t> ints(const torch::IValue& v) { return v.toIntVector(); }
+
+// y = the input gradient of conv2d(y, weight) at grad_output x; see the header for the backward.
+struct OneDnnTransposedConvolution : torch::autograd::Function<OneDnnTransposedConvolution> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
+                               std::vector<int64_t> output_shape, std::vector<int64_t> stride,
+                               std::vector<int64_t> padding, std::vector<int64_t> dilation, int64_t groups) {
+    const auto input_like = at::empty(output_shape, x.options());
+    auto y = std::get<0>(at::convolution_backward(x, input_like, weight, c10::nullopt, stride, padding, dilation,
+                                                  /*transposed=*/false, {0, 0}, groups, {true, false, false}));
+    ctx->save_for_backward({x, weight});
+    ctx->saved_data["stride"] = stride;
+    ctx->saved_data["padding"] = padding;
+    ctx->saved_data["dilation"] = dilation;
+    ctx->saved_data["groups"] = groups;
+    return y;
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const auto& x = saved[0];
+    const auto& weight = saved[1];
+    const auto gy = grad_outputs[0].contiguous();
+    const auto stride = ints(ctx->saved_data["stride"]);
+    const auto padding = ints(ctx->saved_data["padding"]);
+    const auto dilation = ints(ctx->saved_data["dilation"]);
+    const int64_t groups = ctx->saved_data["groups"].toInt();
+    torch::Tensor gx, gw;
+    if (ctx->needs_input_grad(0))
+      gx = at::convolution(gy, weight, {}, stride, padding, dilation, /*transposed=*/false, {0, 0}, groups);
+    if (ctx->needs_input_grad(1))
+      gw = std::get<1>(at::convolution_backward(x, gy, weight, c10::nullopt, stride, padding, dilation,
+                                                /*transposed=*/false, {0, 0}, groups, {false, true, false}));
+    return {gx, gw, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
+  }
+};
+
+}  // namespace
+
+bool TransposedConv2dImpl::uses_onednn(const torch::Tensor& input) const {
+  return input.dim() == 4 && input.device().is_cpu() && input.scalar_type() == torch::kFloat &&
+         weight.scalar_type() == torch::kFloat && weight.device().is_cpu() &&
+         options.out_channels() >= kMinOneDnnOutChannels &&
+         c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode()) && at::hasMKLDNN() &&
+         at::globalContext().userEnabledMkldnn();
+}
+
+torch::Tensor TransposedConv2dImpl::forward(const torch::Tensor& input,
+                                            const c10::optional<at::IntArrayRef>& output_size) {
+  if (output_size || !uses_onednn(input)) return torch::nn::ConvTranspose2dImpl::forward(input, output_size);
+  const auto& k = options.kernel_size();
+  const auto& s = options.stride();
+  const auto& d = options.dilation();
+  const auto& op = options.output_padding();
+  const auto& pad = c10::get<torch::ExpandingArray<2>>(options.padding());
+  std::vector<int64_t> shape{input.size(0), options.out_channels()};
+  for (int i = 0; i < 2; ++i)
+    shape.push_back((input.size(2 + i) - 1) * (*s)[i] - 2 * (*pad)[i] + (*d)[i] * ((*k)[i] - 1) + (*op)[i] + 1);
+  auto y = OneDnnTransposedConvolution::apply(input, weight, shape, std::vector<int64_t>(s->begin(), s->end()),
+                                              std::vector<int64_t>(pad->begin(), pad->end()),
+                                              std::vector<int64_t>(d->begin(), d->end()), options.groups());
+  // The bias outside the function (autograd sums gy for its gradient); a Function takes no undefined input.
+  if (bias.defined()) y.add_(bias.view({1, -1, 1, 1}));
+  return y;
+}
+
+std::shared_ptr<torch::nn::Module> TransposedConv2dImpl::clone(const c10::optional<torch::Device>& device) const {
+  const auto copy = std::dynamic_pointer_cast<torch::nn::ConvTranspose2dImpl>(torch::nn::ConvTranspose2dImpl::clone(device));
+  return std::make_shared<TransposedConv2dImpl>(*copy);
+}
+
+}  // namespace vaelab
