@@ -54,6 +54,7 @@
 #include "core/heap_retention.h"
 #include "models/registry.h"
 #include "optim/fused_adam.h"
+#include "optim/released_gradients.h"
 
 namespace {
 
@@ -244,11 +245,12 @@ struct Ours {
     vaelab::StepInfo info{step, 0};
     if (phases) sync();
     const auto t0 = Clock::now();
-    optimizer->zero_grad();
+    vaelab::ReleasedGradients released(*optimizer);  // as the trainer clears them
     auto terms = model->loss(batch, info);
     if (phases) sync();
     const auto t1 = Clock::now();
     terms.total.backward();
+    released.restore_missing();
     if (phases) sync();
     const auto t2 = Clock::now();
     optimizer->step();

@@ -8,13 +8,15 @@
 // - Ours: the preset -> ModelSpec (the data shape from the dataset's name, no data loaded) -> make_model,
 //   the optimiser the trainer makes (optim/make_optimizer.h: the one-pass Adam) over
 //   trainable_parameters(), the trainer's heap settings (core/heap_retention.h). One step =
-//   zero_grad, Model::loss, backward, optimiser step, Model::after_step (discriminator steps), on a fixed
-//   synthetic batch (uniform [0, 1) inputs in the data shape; uniform labels when the data set has
-//   classes).
+//   gradients released (the trainer's optim/released_gradients.h), Model::loss, backward, optimiser step,
+//   Model::after_step (discriminator steps), on a fixed synthetic batch (uniform [0, 1) inputs in the
+//   data shape; uniform labels when the data set has classes).
 // - PyTorch: bench/pytorch_variant_step.py under /usr/bin/python3 (Debian's python3-torch: the same
 //   LibTorch build and BLAS) builds the twin from the same ModelSpec JSON and times
-//   training_loss + backward + torch.optim step + after_step, with the preset's optimiser settings, on the
-//   same kind of batch, with the same threads, batch size, step count and glibc heap settings
+//   zero_grad(set_to_none=True) (PyTorch 2's default, equivalent to ours; --pytorch-zero-grad zeros gives
+//   torch 1.13's default, a fill and an add more per step) + training_loss + backward + torch.optim step +
+//   after_step, with the preset's optimiser settings, on the same kind of batch, with the same threads,
+//   batch size, step count and glibc heap settings
 //   (MALLOC_*_ variables equal to our mallopt calls).
 // - The steady-state step is timed: both sides count steps from kFirstStep (past every preset's warm-up:
 //   KL ramps, the noise VAE's single-Gaussian phase) and ours runs at epoch kFirstEpoch (past VaDE's
@@ -36,7 +38,7 @@
 // Usage: bench_variant_throughput [--threads T] [--rounds R] [--steps N | --seconds S] [--warmup W]
 //                                 [--batch B] [--variants a,b,c] [--python /usr/bin/python3]
 //                                 [--script path/to/pytorch_variant_step.py] [--seed S] [--list]
-//                                 [--trace-dir DIR] [--ours-only [--trace FILE]]
+//                                 [--trace-dir DIR] [--pytorch-zero-grad none|zeros] [--ours-only [--trace FILE]]
 //   --steps 0 (default): steps per round chosen per case so that ours takes about --seconds (default 2)
 //   per round, from a few steps of ours timed in this process. --batch 0 (default): each preset's own.
 //   --trace-dir DIR: after the rounds, one more process per side and case whose steps, after the timed
@@ -67,6 +69,7 @@
 #include "data/shapes.h"
 #include "models/registry.h"
 #include "optim/make_optimizer.h"
+#include "optim/released_gradients.h"
 #include "train/preset.h"
 
 namespace {
@@ -123,6 +126,7 @@ struct Options {
   std::vector<std::string> variants;  // empty: every case
   std::string python = "/usr/bin/python3";
   std::string script = std::string(VAELAB_SOURCE_ASSETS) + "/../bench/pytorch_variant_step.py";
+  std::string pytorch_zero_grad = "none";  // the twin's zero_grad: none (set_to_none=True) | zeros
   bool ours_only = false;  // one measurement of ours (one case in --variants), printed as JSON
   bool list = false;
   std::string trace_dir;  // non-empty: after the rounds, a chrome trace of each side's steps per case
@@ -157,11 +161,14 @@ Options parse(int argc, char** argv) {
     else if (a == "--script") o.script = value();
     else if (a == "--ours-only") o.ours_only = true;
     else if (a == "--trace-dir") o.trace_dir = value();
+    else if (a == "--pytorch-zero-grad") o.pytorch_zero_grad = value();
     else if (a == "--trace") o.trace = value();
     else if (a == "--list") o.list = true;
     else throw std::runtime_error("unknown argument " + a);
   }
   if (o.warmup < 1) throw std::runtime_error("--warmup: at least 1 (the first step does one-time work)");
+  if (o.pytorch_zero_grad != "none" && o.pytorch_zero_grad != "zeros")
+    throw std::runtime_error("--pytorch-zero-grad: none or zeros");
   if (o.rounds < 1 || o.steps < 0 || o.batch < 0 || o.threads < 1) throw std::runtime_error("bad --rounds/--steps/--batch/--threads");
   for (const auto& v : o.variants) case_named(v);  // fails early on a typo
   if (o.variants.empty())
@@ -228,10 +235,11 @@ struct Ours {
   void train_step(Phases* phases = nullptr) {
     const vaelab::StepInfo info{step, kFirstEpoch};
     const auto t0 = Clock::now();
-    optimizer->zero_grad();
+    vaelab::ReleasedGradients released(*optimizer);  // as the trainer clears them
     auto terms = model->loss(batch, info);
     const auto t1 = Clock::now();
     terms.total.backward();
+    released.restore_missing();
     const auto t2 = Clock::now();
     optimizer->step();
     const auto t3 = Clock::now();
@@ -314,7 +322,8 @@ Measurement torch_side(const Options& o, const Setup& s, int steps, bool probe, 
   return measurement_from(json_of(env + shell_quote(o.python) + " " + shell_quote(o.script) + " --spec " +
                                   shell_quote(s.spec.to_json().dump()) + " --optimizer " +
                                   shell_quote(s.preset.optimizer.to_json().dump()) + " --first-step " +
-                                  std::to_string(kFirstStep) + common_arguments(o, s.batch, steps) +
+                                  std::to_string(kFirstStep) + " --zero-grad " + shell_quote(o.pytorch_zero_grad) +
+                                  common_arguments(o, s.batch, steps) +
                                   (probe ? " --probe" : "") + (trace.empty() ? "" : " --trace " + shell_quote(trace))));
 }
 

@@ -164,7 +164,7 @@ def main():
     x = torch.rand(args.batch, 784, device=DEVICE)
 
     def step():
-        optimizer.zero_grad()
+        optimizer.zero_grad(set_to_none=True)  # as vaelab's trainer clears them (PyTorch 2's default)
         loss = model.loss(x)
         loss.backward()
         optimizer.step()

@@ -3,7 +3,7 @@
 
 The model is the variant's PyTorch twin (tools/vaelab_twins/, built from the exported ModelSpec JSON,
 `ModelSpec::to_json()`); one training step is
-    optimizer.zero_grad(); loss = twin.training_loss(x, y, step); loss.backward(); optimizer.step();
+    optimizer.zero_grad(set_to_none=...); loss = twin.training_loss(x, y, step); loss.backward(); optimizer.step();
     twin.after_step(x, y, step)          (when the twin has one: discriminator steps, closed-form updates)
 on a fixed synthetic batch: x uniform [0, 1) in the spec's shape, y uniform labels when the spec has
 classes (num_classes > 0), else None. The optimiser is the preset's (--optimizer, OptimizerSpec JSON):
@@ -148,6 +148,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--first-step", type=int, default=100000)
+    parser.add_argument("--zero-grad", choices=["none", "zeros"], default="none",
+                        help="how zero_grad clears: none = set_to_none=True (PyTorch 2's default, and what vaelab's "
+                             "trainer does: optim/released_gradients.h), zeros = torch 1.13's default")
     parser.add_argument("--probe", action="store_true", help="build the twin, run one step, print its size")
     parser.add_argument("--trace", help="after the timed steps, profile as many more and write a chrome trace")
     parser.add_argument("--compare-traces", nargs=2, metavar=("OURS", "PYTORCH"),
@@ -192,10 +195,11 @@ def main() -> None:
             twin.initialize_prior(twin.encode(x)[0])
 
     phases = [0.0, 0.0, 0.0, 0.0]
+    set_to_none = args.zero_grad == "none"
 
     def step(i: int, timed: bool):
         t0 = time.perf_counter()
-        optimizer.zero_grad()
+        optimizer.zero_grad(set_to_none=set_to_none)
         loss = twin.training_loss(x, y, args.first_step + i)
         t1 = time.perf_counter()
         loss.backward()

@@ -24,6 +24,7 @@
 #include "data/dequantization.h"
 #include "models/registry.h"
 #include "optim/make_optimizer.h"
+#include "optim/released_gradients.h"
 #include "train/checkpoint.h"
 #include "train/divergence_guard.h"
 #include "train/output_bias_init.h"
@@ -270,8 +271,9 @@ struct Trainer::Impl {
     auto values = terms.values();
     if (diverged_term(values)) return;
     guard.loss_was_finite(step);
-    optimizer->zero_grad();
+    ReleasedGradients released(*optimizer);  // zero_grad()'s result, without its fill and add
     terms.total.backward();
+    released.restore_missing();
     if (auto bad = guard.first_non_finite_gradient(); !bad.empty())
       return diverge(fmt::format("gradient of '{}' became non-finite at step {}", bad, step));
     optimizer->step();
