@@ -119,3 +119,23 @@ TEST_CASE("TransposedConv2d keeps ConvTranspose2d's parameter names, and its clo
   const auto x = torch::randn({2, 16, 4, 4});
   CHECK(torch::allclose(copy->forward(x), seq->forward(x)));
 }
+
+TEST_CASE("Without a graph to record, the oneDNN route gives the same output", "[fast][nn]") {
+  torch::manual_seed(5);
+  TransposedConv2d layer(nn::ConvTranspose2dOptions(16, 8, 4).stride(2).padding(1).output_padding(1));
+  const auto x = torch::randn({2, 16, 7, 7});
+  const auto with_graph = layer(x);
+  REQUIRE(with_graph.requires_grad());
+  torch::Tensor no_grad, inference;
+  {
+    torch::NoGradGuard guard;
+    no_grad = layer(x);
+  }
+  {
+    c10::InferenceMode guard;
+    inference = layer(x);
+  }
+  CHECK_FALSE(no_grad.requires_grad());
+  CHECK(torch::equal(no_grad, with_graph.detach()));
+  CHECK(torch::equal(inference.clone(), with_graph.detach()));
+}

@@ -15,12 +15,18 @@ std::vector<int64_t> ints(const torch::IValue& v) { return v.toIntVector(); }
 
 // y = the input gradient of conv2d(y, weight) at grad_output x; see the header for the backward.
 struct OneDnnTransposedConvolution : torch::autograd::Function<OneDnnTransposedConvolution> {
+  static torch::Tensor compute(const torch::Tensor& x, const torch::Tensor& weight, at::IntArrayRef output_shape,
+                               at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                               int64_t groups) {
+    const auto input_like = at::empty(output_shape, x.options());
+    return std::get<0>(at::convolution_backward(x, input_like, weight, c10::nullopt, stride, padding, dilation,
+                                                /*transposed=*/false, {0, 0}, groups, {true, false, false}));
+  }
+
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
                                std::vector<int64_t> output_shape, std::vector<int64_t> stride,
                                std::vector<int64_t> padding, std::vector<int64_t> dilation, int64_t groups) {
-    const auto input_like = at::empty(output_shape, x.options());
-    auto y = std::get<0>(at::convolution_backward(x, input_like, weight, c10::nullopt, stride, padding, dilation,
-                                                  /*transposed=*/false, {0, 0}, groups, {true, false, false}));
+    auto y = compute(x, weight, output_shape, stride, padding, dilation, groups);
     ctx->save_for_backward({x, weight});
     ctx->saved_data["stride"] = stride;
     ctx->saved_data["padding"] = padding;
@@ -55,7 +61,8 @@ bool TransposedConv2dImpl::uses_onednn(const torch::Tensor& input) const {
   return input.dim() == 4 && input.device().is_cpu() && input.scalar_type() == torch::kFloat &&
          weight.scalar_type() == torch::kFloat && weight.device().is_cpu() &&
          options.out_channels() >= kMinOneDnnOutChannels &&
-         c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode()) && at::hasMKLDNN() &&
+         c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode()) &&
+         c10::holds_alternative<torch::ExpandingArray<2>>(options.padding()) && at::hasMKLDNN() &&
          at::globalContext().userEnabledMkldnn();
 }
 
@@ -70,9 +77,12 @@ torch::Tensor TransposedConv2dImpl::forward(const torch::Tensor& input,
   std::vector<int64_t> shape{input.size(0), options.out_channels()};
   for (int i = 0; i < 2; ++i)
     shape.push_back((input.size(2 + i) - 1) * (*s)[i] - 2 * (*pad)[i] + (*d)[i] * ((*k)[i] - 1) + (*op)[i] + 1);
-  auto y = OneDnnTransposedConvolution::apply(input, weight, shape, std::vector<int64_t>(s->begin(), s->end()),
-                                              std::vector<int64_t>(pad->begin(), pad->end()),
-                                              std::vector<int64_t>(d->begin(), d->end()), options.groups());
+  std::vector<int64_t> stride(s->begin(), s->end()), padding(pad->begin(), pad->end()), dilation(d->begin(), d->end());
+  // Without a graph to record (decoding under NoGradGuard or InferenceMode), the forward kernel alone.
+  const bool record = at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad());
+  auto y = record ? OneDnnTransposedConvolution::apply(input, weight, shape, stride, padding, dilation, options.groups())
+                  : OneDnnTransposedConvolution::compute(input, weight, shape, stride, padding, dilation,
+                                                         options.groups());
   // The bias outside the function (autograd sums gy for its gradient); a Function takes no undefined input.
   if (bias.defined()) y.add_(bias.view({1, -1, 1, 1}));
   return y;

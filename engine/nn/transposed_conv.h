@@ -23,7 +23,8 @@
 //   bias, strides 1 and 2, dilation, groups, and against a layer that needs no input gradient).
 // - Only the oneDNN route is replaced: CUDA (where cuDNN already does the same), other dtypes, an explicit
 //   output_size, unbatched (3-D) input, padding modes other than zeros and a LibTorch without oneDNN all
-//   take ConvTranspose2d's own forward. The oneDNN route is once-differentiable (no double backward).
+//   take ConvTranspose2d's own forward. The oneDNN route is once-differentiable (no double backward); with
+//   no graph to record (NoGradGuard, InferenceMode, nothing requiring grad) it runs the forward kernel alone.
 #include <torch/nn/modules/conv.h>
 
 #include <memory>
