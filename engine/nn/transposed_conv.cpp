@@ -11,8 +11,6 @@ namespace vaelab {
 
 namespace {
 
-std::vector<int64_t> ints(const torch::IValue& v) { return v.toIntVector(); }
-
 // y = the input gradient of conv2d(y, weight) at grad_output x; see the header for the backward.
 struct OneDnnTransposedConvolution : torch::autograd::Function<OneDnnTransposedConvolution> {
   static torch::Tensor compute(const torch::Tensor& x, const torch::Tensor& weight, at::IntArrayRef output_shape,
@@ -41,9 +39,9 @@ struct OneDnnTransposedConvolution : torch::autograd::Function<OneDnnTransposedC
     const auto& x = saved[0];
     const auto& weight = saved[1];
     const auto gy = grad_outputs[0].contiguous();
-    const auto stride = ints(ctx->saved_data["stride"]);
-    const auto padding = ints(ctx->saved_data["padding"]);
-    const auto dilation = ints(ctx->saved_data["dilation"]);
+    const auto stride = ctx->saved_data["stride"].toIntVector();
+    const auto padding = ctx->saved_data["padding"].toIntVector();
+    const auto dilation = ctx->saved_data["dilation"].toIntVector();
     const int64_t groups = ctx->saved_data["groups"].toInt();
     torch::Tensor gx, gw;
     if (ctx->needs_input_grad(0))
