@@ -19,7 +19,8 @@
 # Reproduce mode: VAELAB_CHECK_REPRODUCE="PAPER ..." (see that step below; REPRODUCE_TIMEOUT, _SEEDS, _THREADS).
 # Environment knobs: VAELAB_CHECK_FAST=0|1, FAST_SHARDS, FAST_TIMEOUT, OUT (log folder), VAELAB_CHECK_BUILD (build folder), VAELAB_CHECK_PREFIX (deps prefix),
 # VAELAB_CHECK_JOBS (ninja jobs, default 16), VAELAB_CHECK_CPU_ONLY=1 (configure only: local dry run),
-# TORCH_PYTHON (python with torch, default python3), BENCH_ROUNDS (default 3).
+# TORCH_PYTHON (python with torch, default python3), BENCH_ROUNDS (default 3), BENCH_CPU=0 (the cuda bench only).
+# Shapes mode: VAELAB_CHECK_SHAPES=start|finish (step 5a; SHAPES_SNAPSHOT_AT, SHAPES_STOP_AT).
 set -u
 ROOT=$(pwd)
 DC=$ROOT/.devcheck
@@ -162,12 +163,79 @@ if [ "$BUILD_RC" != 0 ] || [ ! -x ./vaelab-tests ]; then
 fi
 
 # ---- 5. [cuda] tests ----
-if [ -x "$TESTS" ]; then
+if [ "${VAELAB_CHECK_SHAPES:-}" = finish ]; then
+  note "[cuda] tests: run by the start call"
+elif [ -x "$TESTS" ]; then
   timeout 90 "$TESTS" "[cuda]" --durations yes 2>&1 | tee "$OUT/tests.log"
   RC=$?
   note "[cuda] tests ($TESTS): exit $RC -- $(grep -E 'test cases|All tests passed' "$OUT/tests.log" | tail -1)"
 else
   note "[cuda] tests: no test binary"
+fi
+
+# ---- 5a. the shapes pair at Kim & Mnih's settings (issue: reproduce lecture --size paper) ----
+# VAELAB_CHECK_SHAPES=start: trains beta-vae-shapes and factor-vae-shapes as `reproduce lecture --size paper`
+# does (737,280 images, batch 64, Adam 1e-4, 33 epochs, FactorVAE's 6 x 1000 discriminator), seed 1, both at
+# once on cuda, in their own sessions (setsid) so that they outlive this command while the machine stays
+# warm. At SHAPES_SNAPSHOT_AT s after this script's start both are interrupted (SIGINT saves the run),
+# copied, resumed in the background, and the copies scored by `compare` (MIG, FactorVAE score) into $OUT;
+# nothing else runs. VAELAB_CHECK_SHAPES=finish (a later call on the same warm machine): at SHAPES_STOP_AT s
+# both are interrupted again and scored, then the CLI and benchmark steps run as usual.
+SH=/tmp/vaelab-shapes
+shapes_train() {  # NAME PRESET [extra args]: a detached training run on cuda
+  local name=$1 preset=$2; shift 2
+  setsid "$BUILD/vaelab-cli" train --preset "$preset" --set dataset.size=${SHAPES_SIZE:-737280} --set batch_size=64 \
+    --set optimizer.lr=0.0001 --epochs 33 --seed 1 --device "${SHAPES_DEVICE:-cuda}" --threads "${SHAPES_THREADS:-4}" "$@" --out "$SH/$name" \
+    </dev/null >"$SH/$name.log" 2>&1 &
+  echo $! >"$SH/$name.pid"
+}
+shapes_resume() {
+  setsid "$BUILD/vaelab-cli" resume --run "$SH/$1" --device "${SHAPES_DEVICE:-cuda}" --threads "${SHAPES_THREADS:-4}" </dev/null >>"$SH/$1.log" 2>&1 &
+  echo $! >"$SH/$1.pid"
+}
+shapes_interrupt() {  # SIGINT both, wait until each has saved and exited
+  for n in beta factor; do kill -INT "$(cat "$SH/$n.pid")" 2>/dev/null; done
+  for n in beta factor; do
+    for _ in $(seq 1 120); do kill -0 "$(cat "$SH/$n.pid")" 2>/dev/null || break; sleep 0.5; done
+    tail -2 "$SH/$n.log" | tee -a "$SUMMARY"
+  done
+}
+shapes_score() {  # FOLDER_SUFFIX LABEL: compare on copies of both runs
+  local d=$SH/$1; rm -rf "$d"; mkdir -p "$d"
+  cp -r "$SH/beta" "$d/beta-vae"; cp -r "$SH/factor" "$d/factor-vae"
+  echo "$d"
+}
+shapes_compare() {
+  local d=$1 label=$2
+  timeout 150 "$BUILD/vaelab-cli" compare --runs "$d/beta-vae,$d/factor-vae" --device "${SHAPES_DEVICE:-cuda}" --threads "${SHAPES_COMPARE_THREADS:-8}" \
+    --out "$d/cmp" >"$OUT/shapes-$label.compare.log" 2>&1
+  note "shapes $label: compare exit $? -- $(grep -E '^(beta|factor)-vae ' "$OUT/shapes-$label.compare.log" | awk '{print $1, "MIG", $(NF-1), "FactorVAE", $NF}' | tr '\n' ';')"
+  cp "$d/cmp/compare.md" "$d/cmp/compare.json" "$OUT/" 2>/dev/null && mv "$OUT/compare.md" "$OUT/shapes-$label.compare.md" && mv "$OUT/compare.json" "$OUT/shapes-$label.compare.json"
+  for n in beta-vae factor-vae; do cp "$d/$n/summary.json" "$OUT/shapes-$label-$n.summary.json"; cp "$d/$n/metrics.csv" "$OUT/shapes-$label-$n.metrics.csv"; done
+}
+if [ "${VAELAB_CHECK_SHAPES:-}" = start ]; then
+  rm -rf "$SH"; mkdir -p "$SH"
+  shapes_train beta beta-vae-shapes
+  shapes_train factor factor-vae-shapes --set 'options.disc_hidden=[1000,1000,1000,1000,1000,1000]'
+  note "shapes: started beta (pid $(cat $SH/beta.pid)) and factor (pid $(cat $SH/factor.pid)); snapshot at ${SHAPES_SNAPSHOT_AT:-420} s"
+  while [ $(( $(date +%s) - T0 )) -lt "${SHAPES_SNAPSHOT_AT:-420}" ]; do sleep 2; done
+  nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv >>"$SUMMARY" 2>&1
+  shapes_interrupt
+  D=$(shapes_score snap1)
+  shapes_resume beta; shapes_resume factor
+  note "shapes: resumed both; scoring the snapshot"
+  shapes_compare "$D" snap1
+  cp "$SH/beta.log" "$SH/factor.log" "$OUT/" 2>/dev/null
+  note "done (shapes start)"
+  exit 0
+fi
+if [ "${VAELAB_CHECK_SHAPES:-}" = finish ]; then
+  while [ $(( $(date +%s) - T0 )) -lt "${SHAPES_STOP_AT:-60}" ]; do sleep 2; done
+  shapes_interrupt
+  D=$(shapes_score final)
+  shapes_compare "$D" final
+  cp "$SH/beta.log" "$SH/factor.log" "$OUT/" 2>/dev/null
+  (cd "$SH" && tar -czf "$OUT/shapes-runs.tgz" beta/summary.json factor/summary.json beta/checkpoint.pt 2>/dev/null)
 fi
 
 # ---- 5b. the [fast] suite against this LibTorch (VAELAB_CHECK_FAST=0 skips it): FAST_SHARDS (default 14)
@@ -228,10 +296,12 @@ if [ -x ./bench_training_throughput ]; then
     timeout 200 ./bench_training_throughput --device cuda --rounds "$ROUNDS" --steps 200 --warmup 20 \
       --python "$PYBIN" --script "$SRC/bench/pytorch_vae_reference.py"
     echo "exit $?"
-    echo "== --device cpu (16 threads, 1 round)"
-    timeout 100 ./bench_training_throughput --device cpu --threads 16 --rounds 1 --steps 200 --warmup 20 \
-      --python "$PYBIN" --script "$SRC/bench/pytorch_vae_reference.py"
-    echo "exit $?"
+    if [ "${BENCH_CPU:-1}" = 1 ]; then
+      echo "== --device cpu (16 threads, 1 round)"
+      timeout 100 ./bench_training_throughput --device cpu --threads 16 --rounds 1 --steps 200 --warmup 20 \
+        --python "$PYBIN" --script "$SRC/bench/pytorch_vae_reference.py"
+      echo "exit $?"
+    fi
   } >"$OUT/bench.log" 2>&1
   cat "$OUT/bench.log"
   note "bench: $(grep -E '^ours  |^pytorch |^ours / pytorch' "$OUT/bench.log" | tr '\n' ';')"

@@ -59,8 +59,10 @@ bool TransposedConv2dImpl::uses_onednn(const torch::Tensor& input) const {
   return input.dim() == 4 && input.device().is_cpu() && input.scalar_type() == torch::kFloat &&
          weight.scalar_type() == torch::kFloat && weight.device().is_cpu() &&
          options.out_channels() >= kMinOneDnnOutChannels &&
-         c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode()) &&
-         c10::holds_alternative<torch::ExpandingArray<2>>(options.padding()) && at::hasMKLDNN() &&
+         // Alternative 0 is kZeros of the padding mode and the explicit ExpandingArray<2> of the padding, in
+         // LibTorch 1.x's c10::variant and 2.x's std::variant alike (index() exists on both; the free
+         // holds_alternative does not).
+         options.padding_mode().index() == 0 && options.padding().index() == 0 && at::hasMKLDNN() &&
          at::globalContext().userEnabledMkldnn();
 }
 
