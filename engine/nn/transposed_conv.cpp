@@ -1,5 +1,6 @@
 #include "nn/transposed_conv.h"
 
+#include <array>
 #include <ATen/Context.h>
 #include <ATen/ops/convolution.h>
 #include <ATen/ops/convolution_backward.h>
@@ -73,7 +74,10 @@ torch::Tensor TransposedConv2dImpl::forward(const torch::Tensor& input,
   const auto& s = options.stride();
   const auto& d = options.dilation();
   const auto& op = options.output_padding();
-  const auto& pad = c10::get<torch::ExpandingArray<2>>(options.padding());
+  // The explicit padding (uses_onednn checked it is one), as ConvNdImpl keeps it in either LibTorch:
+  // {pad_w, pad_w, pad_h, pad_h}.
+  const std::array<int64_t, 2> pad_hw{_reversed_padding_repeated_twice[2], _reversed_padding_repeated_twice[0]};
+  const auto* pad = &pad_hw;
   std::vector<int64_t> shape{input.size(0), options.out_channels()};
   for (int i = 0; i < 2; ++i)
     shape.push_back((input.size(2 + i) - 1) * (*s)[i] - 2 * (*pad)[i] + (*d)[i] * ((*k)[i] - 1) + (*op)[i] + 1);
