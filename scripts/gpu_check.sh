@@ -213,6 +213,7 @@ shapes_compare() {
   cp "$d/cmp/compare.md" "$d/cmp/compare.json" "$OUT/" 2>/dev/null && mv "$OUT/compare.md" "$OUT/shapes-$label.compare.md" && mv "$OUT/compare.json" "$OUT/shapes-$label.compare.json"
   for n in beta-vae factor-vae; do cp "$d/$n/summary.json" "$OUT/shapes-$label-$n.summary.json"; cp "$d/$n/metrics.csv" "$OUT/shapes-$label-$n.metrics.csv"; done
 }
+if [ -n "${VAELAB_CHECK_SHAPES:-}" ] && [ ! -x "$BUILD/vaelab-cli" ]; then note "shapes: no vaelab-cli"; exit 4; fi
 if [ "${VAELAB_CHECK_SHAPES:-}" = start ]; then
   rm -rf "$SH"; mkdir -p "$SH"
   shapes_train beta beta-vae-shapes
