@@ -157,6 +157,9 @@ if [ "$BUILD_RC" != 0 ] || [ ! -x ./vaelab-tests ]; then
   if [ -f $O/main.cpp.o ] && [ -f $O/train_cuda_test.cpp.o ] && [ -f libvaelab_engine.a ]; then
     LINK=$(ninja -t commands vaelab-tests | tail -1 | sed -e 's/^: && //' -e 's/ && cd .*$//' \
            -e "s# $O/[A-Za-z0-9_]*\.cpp\.o##g" -e 's# -o vaelab-tests # -o vaelab-cuda-tests '"$O/main.cpp.o $O/train_cuda_test.cpp.o"' #')
+    # The static libraries that link line names (the engine's, and the GUI logic's that the tests use).
+    LIBS=$(echo "$LINK" | grep -oE '(^| )lib[A-Za-z0-9_]+\.a' | tr -d ' ' | sort -u)
+    ninja -j"$JOBS" $LIBS >>"$OUT/build.log" 2>&1
     if bash -c "$LINK" >>"$OUT/build.log" 2>&1; then TESTS=./vaelab-cuda-tests; note "vaelab-tests did not build: linked vaelab-cuda-tests (main + train_cuda_test) instead"
     else note "vaelab-cuda-tests: link failed (see build.log)"; fi
   fi
