@@ -78,6 +78,26 @@ TEST_CASE("Fused Adam and AdamW match LibTorch's over 50 steps", "[fast][optim]"
   CHECK(max_diff(pa, pb) > 5e-4);
 }
 
+TEST_CASE("Fused Adam updates channels-last weights as LibTorch's Adam does", "[fast][optim]") {
+  // Convolution weights kept NHWC (nn/patchgan.h): a dense layout that is not the default one.
+  torch::manual_seed(8);
+  std::vector<torch::Tensor> pa{torch::randn({16, 8, 4, 4}).contiguous(torch::MemoryFormat::ChannelsLast).requires_grad_(),
+                                torch::randn({4, 1, 4, 4}).contiguous(torch::MemoryFormat::ChannelsLast).requires_grad_()};
+  auto pb = clone_params(pa);
+  REQUIRE(pb[0].is_contiguous(torch::MemoryFormat::ChannelsLast));
+  REQUIRE(!pa[0].is_contiguous());
+  FusedAdam fused(pa, torch::optim::AdamOptions(1e-2));
+  torch::optim::Adam reference(pb, torch::optim::AdamOptions(1e-2));
+  for (int s = 0; s < 30; ++s) {
+    set_grads(pa, pb, s);
+    if (s == 10) pa[1].mutable_grad() = pa[1].grad().contiguous();  // a gradient in another layout, once
+    fused.step();
+    reference.step();
+  }
+  CHECK(max_diff(pa, pb) < 1e-5);
+  CHECK(pa[0].is_contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
 TEST_CASE("The first fused Adam step is lr * g / (|g| + eps), AdamW's also decays by lr * wd", "[fast][optim]") {
   // Closed form of step 1: m = (1-b1) g, v = (1-b2) g^2, bias corrections give m^ = g, v^ = g^2.
   const double lr = 0.01, eps = 1e-8, wd = 0.5;

@@ -40,6 +40,15 @@ PatchGANImpl::PatchGANImpl(int64_t image_channels_, const PatchGANOptions& optio
   }
   seq->push_back("head", nn::Conv2d(nn::Conv2dOptions(in, 1, 3).padding(1)));
   body = register_module("body", seq);
+  // The convolutions' weights are kept channels-last (NHWC) and forward() hands the layers NHWC images, so
+  // oneDNN runs every layer without reordering its activations: a discriminator step of mog-vae-fashion's
+  // PatchGAN (widths 32-64-128, batch 32, 28x28, 2 threads) took 22.1 ms against 23.0 in NCHW, and the
+  // generator's forward + backward (its reconstructions go through the PatchGAN) 12.6 against 13.9 ms
+  // (medians of 6 alternating runs). Per layer, in PyTorch on the same LibTorch: the first layer (one image
+  // channel in) 3.5 ms forward + backward in NCHW against 0.5 channels-last, the second 6.2 against 4.1.
+  for (auto& module : body->modules(/*include_self=*/false))
+    if (auto* conv = module->as<nn::Conv2dImpl>())
+      conv->weight.set_data(conv->weight.contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
 torch::Tensor PatchGANImpl::forward(const torch::Tensor& x) {
@@ -48,16 +57,7 @@ torch::Tensor PatchGANImpl::forward(const torch::Tensor& x) {
     throw Error(fmt::format("PatchGAN: expected images {{B, {}, H>=8, W>=8}}, got {{{}}}", image_channels,
                             fmt::join(sizes, ", ")));
   }
-  // On the CPU the first layer (the image's few channels in) runs as im2col + GEMM (thnn_conv2d, the same
-  // sums): oneDNN's weight gradient for it took 2.2 ms a call against 1.0 (batch 32, 28x28, 1 channel;
-  // 1.4 against 2.3 with 3 channels; 2 threads), and a discriminator step makes two such calls. The
-  // other layers keep oneDNN's kernels, faster there by about 2x.
-  if (!x.device().is_cpu()) return body->forward(x);
-  auto layer = body->begin();
-  const auto& conv0 = layer->get<nn::Conv2dImpl>();
-  auto y = torch::thnn_conv2d(x, conv0.weight, {4, 4}, conv0.bias, {2, 2}, {1, 1});
-  for (++layer; layer != body->end(); ++layer) y = layer->forward(y);
-  return y;
+  return body->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
 int64_t patchgan_map_size(int64_t n) { return n / 8; }

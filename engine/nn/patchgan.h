@@ -6,7 +6,8 @@
 // 2nd and 3rd (pix2pix), then a conv3x3/1 to one channel. Each stride-2 layer maps n -> floor(n/2), so the
 // map is floor(H/8) x floor(W/8): 28 -> 3, 64 -> 8, 256 -> 32. Inputs smaller than 8 are rejected.
 // forward() returns *logits* {B, 1, h, w}; losses use binary_cross_entropy_with_logits for stability,
-// and probabilities are sigmoid(logits).
+// and probabilities are sigmoid(logits). The convolution weights are channels-last and forward() runs the
+// layers on channels-last images (the same sums in oneDNN's NHWC kernels, faster on the CPU).
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/types.h>

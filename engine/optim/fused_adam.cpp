@@ -21,9 +21,11 @@ struct Coefficients {
 };
 
 bool fusable(const torch::Tensor& p, const torch::Tensor& g, const torch::Tensor& m, const torch::Tensor& v) {
+  // Any dense layout (channels-last weights too) as long as all four share it: element i of one is element
+  // i of the others in memory order.
   auto plain = [&](const torch::Tensor& t) {
     return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && !t.is_sparse() &&
-           t.is_contiguous() && t.numel() == p.numel();
+           t.is_non_overlapping_and_dense() && t.strides() == p.strides() && t.numel() == p.numel();
   };
   return plain(p) && plain(g) && plain(m) && plain(v);
 }

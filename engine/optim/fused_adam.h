@@ -9,8 +9,9 @@
 // - step() gives the values of the parent class's step() to float rounding (tested against it, with and
 //   without weight decay, over many steps), and keeps its state under the same keys with the same step
 //   counts, so save()/load() and checkpoints written by either class load into the other.
-// - Parameters that are not contiguous float32 CPU tensors with a gradient of the same layout (CUDA,
-//   float64, strided views), and amsgrad, take the parent's tensor-operation path for that parameter.
+// - Parameters that are not dense float32 CPU tensors (contiguous or any other dense layout, such as
+//   channels-last weights) whose gradient and moments share their layout (CUDA, float64, strided views,
+//   a gradient in another layout), and amsgrad, take the parent's tensor-operation path for that parameter.
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
 
