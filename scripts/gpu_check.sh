@@ -203,10 +203,11 @@ shapes_interrupt() {  # SIGINT both, wait until each has saved and exited
     tail -2 "$SH/$n.log" | tee -a "$SUMMARY"
   done
 }
-shapes_score() {  # FOLDER_SUFFIX LABEL: compare on copies of both runs
-  local d=$SH/$1; rm -rf "$d"; mkdir -p "$d"
+shapes_snapshot() {  # LABEL: stop both runs (SIGINT saves them) and copy them to $SH/LABEL
+  local d=$SH/$1
+  shapes_interrupt
+  rm -rf "$d"; mkdir -p "$d"
   cp -r "$SH/beta" "$d/beta-vae"; cp -r "$SH/factor" "$d/factor-vae"
-  echo "$d"
 }
 shapes_compare() {
   local d=$1 label=$2
@@ -215,6 +216,7 @@ shapes_compare() {
   note "shapes $label: compare exit $? -- $(grep -E '^(beta|factor)-vae ' "$OUT/shapes-$label.compare.log" | awk '{print $1, "MIG", $(NF-1), "FactorVAE", $NF}' | tr '\n' ';')"
   cp "$d/cmp/compare.md" "$d/cmp/compare.json" "$OUT/" 2>/dev/null && mv "$OUT/compare.md" "$OUT/shapes-$label.compare.md" && mv "$OUT/compare.json" "$OUT/shapes-$label.compare.json"
   for n in beta-vae factor-vae; do cp "$d/$n/summary.json" "$OUT/shapes-$label-$n.summary.json"; cp "$d/$n/metrics.csv" "$OUT/shapes-$label-$n.metrics.csv"; done
+  cp "$SH/beta.log" "$SH/factor.log" "$OUT/" 2>/dev/null
 }
 if [ -n "${VAELAB_CHECK_SHAPES:-}" ] && [ ! -x "$BUILD/vaelab-cli" ]; then note "shapes: no vaelab-cli"; exit 4; fi
 if [ "${VAELAB_CHECK_SHAPES:-}" = start ]; then
@@ -224,21 +226,17 @@ if [ "${VAELAB_CHECK_SHAPES:-}" = start ]; then
   note "shapes: started beta (pid $(cat $SH/beta.pid)) and factor (pid $(cat $SH/factor.pid)); snapshot at ${SHAPES_SNAPSHOT_AT:-420} s"
   while [ $(( $(date +%s) - T0 )) -lt "${SHAPES_SNAPSHOT_AT:-420}" ]; do sleep 2; done
   nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv >>"$SUMMARY" 2>&1
-  shapes_interrupt
-  D=$(shapes_score snap1)
+  shapes_snapshot snap1
   shapes_resume beta; shapes_resume factor
   note "shapes: resumed both; scoring the snapshot"
-  shapes_compare "$D" snap1
-  cp "$SH/beta.log" "$SH/factor.log" "$OUT/" 2>/dev/null
+  shapes_compare "$SH/snap1" snap1
   note "done (shapes start)"
   exit 0
 fi
 if [ "${VAELAB_CHECK_SHAPES:-}" = finish ]; then
   while [ $(( $(date +%s) - T0 )) -lt "${SHAPES_STOP_AT:-60}" ]; do sleep 2; done
-  shapes_interrupt
-  D=$(shapes_score final)
-  shapes_compare "$D" final
-  cp "$SH/beta.log" "$SH/factor.log" "$OUT/" 2>/dev/null
+  shapes_snapshot final
+  shapes_compare "$SH/final" final
   (cd "$SH" && tar -czf "$OUT/shapes-runs.tgz" beta/summary.json factor/summary.json beta/checkpoint.pt 2>/dev/null)
 fi
 

@@ -69,15 +69,11 @@ TEST_CASE("PatchGAN's channels-last layers give the logits and gradients of the 
     auto ours = d->forward(x);
     auto plain = plain_module->body->forward(x);
     CHECK(torch::allclose(ours, plain, 1e-5, 1e-6));
-    const auto params = d->parameters();
-    const auto plain_params = plain_module->parameters();
-    const auto g_ours = torch::autograd::grad({ours.sum()}, std::vector<torch::Tensor>{x}, {}, true);
-    const auto g_plain = torch::autograd::grad({plain.sum()}, std::vector<torch::Tensor>{x}, {}, true);
-    const auto w_ours = torch::autograd::grad({ours.sum()}, params);
-    const auto w_plain = torch::autograd::grad({plain.sum()}, plain_params);
-    std::vector<torch::Tensor> a{g_ours[0]}, b{g_plain[0]};
-    a.insert(a.end(), w_ours.begin(), w_ours.end());
-    b.insert(b.end(), w_plain.begin(), w_plain.end());
+    std::vector<torch::Tensor> inputs{x}, plain_inputs{x};
+    for (const auto& p : d->parameters()) inputs.push_back(p);
+    for (const auto& p : plain_module->parameters()) plain_inputs.push_back(p);
+    const auto a = torch::autograd::grad({ours.sum()}, inputs);
+    const auto b = torch::autograd::grad({plain.sum()}, plain_inputs);
     for (size_t i = 0; i < a.size(); ++i) {
       INFO("channels " << channels << ", gradient " << i << " (0: the input)");
       // Relative to the gradient's largest entry: behind batch normalisation the weight gradients are

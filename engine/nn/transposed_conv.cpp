@@ -1,6 +1,5 @@
 #include "nn/transposed_conv.h"
 
-#include <array>
 #include <ATen/Context.h>
 #include <ATen/ops/convolution.h>
 #include <ATen/ops/convolution_backward.h>
@@ -76,12 +75,11 @@ torch::Tensor TransposedConv2dImpl::forward(const torch::Tensor& input,
   const auto& op = options.output_padding();
   // The explicit padding (uses_onednn checked it is one), as ConvNdImpl keeps it in either LibTorch:
   // {pad_w, pad_w, pad_h, pad_h}.
-  const std::array<int64_t, 2> pad_hw{_reversed_padding_repeated_twice[2], _reversed_padding_repeated_twice[0]};
-  const auto* pad = &pad_hw;
+  std::vector<int64_t> padding{_reversed_padding_repeated_twice[2], _reversed_padding_repeated_twice[0]};
   std::vector<int64_t> shape{input.size(0), options.out_channels()};
   for (int i = 0; i < 2; ++i)
-    shape.push_back((input.size(2 + i) - 1) * (*s)[i] - 2 * (*pad)[i] + (*d)[i] * ((*k)[i] - 1) + (*op)[i] + 1);
-  std::vector<int64_t> stride(s->begin(), s->end()), padding(pad->begin(), pad->end()), dilation(d->begin(), d->end());
+    shape.push_back((input.size(2 + i) - 1) * (*s)[i] - 2 * padding[i] + (*d)[i] * ((*k)[i] - 1) + (*op)[i] + 1);
+  std::vector<int64_t> stride(s->begin(), s->end()), dilation(d->begin(), d->end());
   // Without a graph to record (decoding under NoGradGuard or InferenceMode), the forward kernel alone.
   const bool record = at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad());
   auto y = record ? OneDnnTransposedConvolution::apply(input, weight, shape, stride, padding, dilation, options.groups())
