@@ -242,7 +242,7 @@ const vaelab::ReproductionRun& run_named(const vaelab::PaperReproduction& p, con
 
 }  // namespace
 
-TEST_CASE("At the paper size every paper trains the papers' presets at their lengths and scores every test input",
+TEST_CASE("At the paper size every paper trains the papers' presets at their lengths and scores every test input (the shapes pair 10,000)",
           "[fast][cli][reproduce]") {
   for (const auto& name : vaelab::reproduction_papers()) {
     INFO(name);
@@ -291,6 +291,11 @@ TEST_CASE("At the paper size every paper trains the papers' presets at their len
   }
   CHECK(preset_of(run_named(lecture, "factor-vae").entry).model.options.at("disc_hidden") ==
         nlohmann::json::array({1000, 1000, 1000, 1000, 1000, 1000}));
+  // The paper size scores the shapes pair by its codes on 10,000 test images, not by IWAE-5000 on all 147,456.
+  for (const char* key : {"beta-vae", "factor-vae"}) {
+    CHECK(run_named(lecture, key).iwae_k == 0);
+    CHECK(run_named(lecture, key).eval_limit == 10000);
+  }
   // The cpu size clusters with VaDE by the paper's protocol, next to its two baselines, and leaves the shapes
   // pair to the paper size, and says so.
   const auto lecture_cpu = vaelab::paper_reproduction("lecture", "cpu");
@@ -308,19 +313,35 @@ TEST_CASE("At the paper size every paper trains the papers' presets at their len
   CHECK(said);
 }
 
-TEST_CASE("A finished run is reused only when its saved settings are the ones the reproduction would train",
-          "[fast][reproduce]") {
-  const auto dir = vaelab::test::scratch_dir("reproduce_changed_settings");
+namespace {
+
+// A reproduction of tiny runs that judges no claim, scored on 50 test points, and its options: seed 1,
+// one thread, written to dir/rep.
+vaelab::PaperReproduction toy_reproduction(std::vector<vaelab::ReproductionRun> runs) {
   vaelab::PaperReproduction p;
   p.paper = "toy";
   p.size = "tiny";
-  p.runs = {{"gmm5", "ph-vae-toy@dataset.n=400@epochs=1"}};
+  p.runs = std::move(runs);
   p.eval_limit = 50;
   p.claims = [](const vaelab::RowsByRun&) { return std::vector<vaelab::ClaimResult>{}; };
+  return p;
+}
+
+vaelab::ReproductionOptions toy_options(const std::filesystem::path& dir) {
   vaelab::ReproductionOptions options;
   options.seeds = {1};
   options.out = (dir / "rep").string();
   options.threads = 1;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("A finished run is reused only when its saved settings are the ones the reproduction would train",
+          "[fast][reproduce]") {
+  const auto dir = vaelab::test::scratch_dir("reproduce_changed_settings");
+  auto p = toy_reproduction({{"gmm5", "ph-vae-toy@dataset.n=400@epochs=1"}});
+  const auto options = toy_options(dir);
   std::vector<std::string> lines;
   const auto log = [&](const std::string& line) { lines.push_back(line); };
   const auto said = [&](const std::string& what) {
@@ -356,4 +377,28 @@ TEST_CASE("A finished run is reused only when its saved settings are the ones th
   vaelab::run_reproduction(p, options, log);
   CHECK(said("differs in revision; training it again"));
   CHECK(vaelab::read_checkpoint_meta(checkpoint).model_revision == 2);
+}
+
+TEST_CASE("A run's own evaluation limit and IWAE k replace the paper's for that run alone", "[fast][reproduce]") {
+  const auto dir = vaelab::test::scratch_dir("reproduce_run_evaluation");
+  auto p = toy_reproduction({{"paper-eval", "ph-vae-toy@dataset.n=400@epochs=1"},
+                             {"own-eval", "ph-vae-toy@dataset.n=400@epochs=1", "test", false, 20, 0}});
+  p.iwae_k = 5;
+  vaelab::run_reproduction(p, toy_options(dir), {});
+  const auto rows = nlohmann::json::parse(read_text(dir / "rep" / "compare.json"));
+  int seen = 0;
+  for (const auto& row : rows) {
+    const std::string name = row.at("name");
+    INFO(name);
+    if (name == "paper-eval-s1") {
+      CHECK(row.at("samples").get<int>() == 50);
+      CHECK(row.at("iwae_k").get<int>() == 5);
+      ++seen;
+    } else if (name == "own-eval-s1") {
+      CHECK(row.at("samples").get<int>() == 20);
+      CHECK_FALSE(row.contains("iwae_k"));
+      ++seen;
+    }
+  }
+  CHECK(seen == 2);
 }

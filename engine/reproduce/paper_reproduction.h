@@ -22,7 +22,8 @@
 //   lecture    an IWAE-trained model (k = 5) against a VAE-trained one, both scored by IWAE-k on the test
 //              split; VaDE's clustering accuracy (≥ 0.90, against VAE+GMM and k-means on pixels, on the
 //              digits clustered); tiny and paper sizes add β-VAE against FactorVAE on the shapes (MIG,
-//              FactorVAE score), whose metrics sit at their floor at the 10 epochs a cpu size could afford.
+//              FactorVAE score), whose metrics sit at their floor at the 10 epochs a cpu size could afford
+//              (and at 100), scored by their codes alone.
 // Size "paper" takes the papers' data and lengths (the *-paper presets), scores every test input, and is
 // meant for a GPU (--device cuda): hours on 2 CPU cores.
 #include <cstdint>
@@ -42,6 +43,10 @@ struct ReproductionRun {
   std::string split = "test";  // the view scored: "test", or "train" (the clustering papers' protocol)
   // Also score k-means on this run's pixels (same view and inputs): rows under key + "-pixels".
   bool pixel_kmeans = false;
+  // This run's evaluation where it differs from the paper's (-1: PaperReproduction::eval_limit / iwae_k):
+  // the shapes pair is scored by codes alone, on its own number of test images, without IWAE.
+  int64_t eval_limit = -1;
+  int64_t iwae_k = -1;
 };
 
 // Per run key: the evaluated comparison rows (compare/standard_columns.h keys), one per seed, in the

@@ -144,6 +144,8 @@ ReproductionOutcome run_reproduction(const PaperReproduction& paper, const Repro
       say(fmt::format("evaluating {}", dir));
       ComparisonOptions run_eval = eval;
       run_eval.split = run.split;
+      if (run.eval_limit >= 0) run_eval.limit = run.eval_limit;
+      if (run.iwae_k >= 0) run_eval.iwae_k = run.iwae_k;
       try {
         seed_rows.push_back(evaluate_run_into(table, dir, run_eval, fs::path(dir).filename().string(), options.device));
       } catch (const Error& e) {
