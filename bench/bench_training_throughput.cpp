@@ -49,6 +49,7 @@
 #include <thread>
 #include <vector>
 
+#include "adam_traffic_floor.h"
 #include "train/preset.h"
 #include "core/error.h"
 #include "core/heap_retention.h"
@@ -186,30 +187,6 @@ struct Measurement {
 Measurement limits_here(int batch) {
   const auto gemm = step_gemm_seconds(batch);
   return {0, sgemm_model_shapes(batch) * 1e9 / (3.0 * forward_flops_per_sample()), batch / (gemm[0] + gemm[1])};
-}
-
-// Seconds for a one-pass loop over n floats that reads four arrays and writes three, the memory traffic
-// of an Adam update (read param, grad, exp_avg, exp_avg_sq; write param, exp_avg, exp_avg_sq) with no
-// arithmetic to speak of: the bandwidth floor under any exact float32 Adam step.
-double adam_traffic_seconds(int64_t n) {
-  auto p = torch::rand({n}), g = torch::rand({n}), m = torch::rand({n}), v = torch::rand({n});
-  float *pp = p.data_ptr<float>(), *gp = g.data_ptr<float>(), *mp = m.data_ptr<float>(), *vp = v.data_ptr<float>();
-  return seconds_per_pass(
-      [&] {
-        at::parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
-          float* __restrict P = pp;
-          const float* __restrict G = gp;
-          float* __restrict M = mp;
-          float* __restrict V = vp;
-          for (int64_t i = begin; i < end; ++i) {
-            const float gi = G[i];
-            M[i] += gi;
-            V[i] += gi;
-            P[i] += gi;
-          }
-        });
-      },
-      0.5);
 }
 
 double sgemm_square(int64_t n) {
@@ -393,7 +370,7 @@ int main(int argc, char** argv) {
       backward.push_back(phases[1]);
       optimiser.push_back(phases[2]);
       adam_alone.push_back(probe.adam_seconds());
-      if (!g_device.is_cuda()) traffic.push_back(adam_traffic_seconds(parameters));
+      if (!g_device.is_cuda()) traffic.push_back(vaelab_bench::adam_traffic_seconds(parameters));
     }
     const double square = sgemm_square(1024);
     const double flops_per_sample = 3.0 * forward_flops_per_sample();

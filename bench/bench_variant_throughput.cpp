@@ -43,7 +43,12 @@
 //   per round, from a few steps of ours timed in this process. --batch 0 (default): each preset's own.
 //   --trace-dir DIR: after the rounds, one more process per side and case whose steps, after the timed
 //   ones, run under the autograd profiler (LibTorch's RecordProfile; torch.autograd.profiler), written as
-//   DIR/<case>-ours.json and DIR/<case>-pytorch.json chrome traces: op by op, where the steps differ.
+//   DIR/<case>-ours.json and DIR/<case>-pytorch.json chrome traces: op by op, where the steps differ; then
+//   the GEMMs' and convolutions' share of each step and two ceilings, the most that removing all our other
+//   work could give: PyTorch's measured step over our GEMMs and convolutions plus the main optimiser's Adam
+//   at its memory-traffic floor (adam_traffic_floor.h), and the same with PyTorch's own GEMM and
+//   convolution times. The traced processes are not the timed ones: on this VM each process runs in a fast
+//   or a slow mode, so a ceiling carries that difference (about ±15%).
 #include <torch/csrc/autograd/profiler.h>
 #include <torch/torch.h>
 
@@ -64,6 +69,7 @@
 #include <thread>
 #include <vector>
 
+#include "adam_traffic_floor.h"
 #include "core/heap_retention.h"
 #include "data/dataset_registry.h"
 #include "data/shapes.h"
@@ -600,7 +606,9 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
         const std::string cmd = shell_quote(o.python) + " " + shell_quote(o.script) + " --compare-traces " +
                                 shell_quote(base + "-ours.json") + " " + shell_quote(base + "-pytorch.json") +
-                                " --steps " + std::to_string(r.steps);
+                                " --steps " + std::to_string(r.steps) +
+                                fmt::format(" --pytorch-step-ms {:.3f} --adam-floor-ms {:.3f}", total(r.torch_ms),
+                                            1e3 * vaelab_bench::adam_traffic_seconds(r.ours_parameters));
         if (std::system(cmd.c_str()) != 0) std::printf("    (could not compare the traces)\n");
       }
     }

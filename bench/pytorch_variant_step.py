@@ -25,7 +25,9 @@ processes' bursts of load on a shared machine.
 or, when the variant has no twin yet (or the twin raises NotImplementedError), {"skipped": "reason"}
 with exit status 0. --probe builds the twin and runs one step only (what the C++ bench asks first).
 --trace FILE profiles --steps more steps after the timed ones (torch.autograd.profiler, a chrome trace);
---compare-traces OURS PYTORCH --steps N prints the ops of two such traces side by side, by self time.
+--compare-traces OURS PYTORCH --steps N prints the ops of two such traces side by side, by self time, then
+the GEMMs' and convolutions' share and, with --pytorch-step-ms and --adam-floor-ms, the ceiling: the most
+ours could gain were all its other work free but an Adam step at its memory-traffic floor.
 
 Run with Debian's python3-torch (/usr/bin/python3): the same LibTorch build and BLAS as the C++ engine.
 """
@@ -120,8 +122,20 @@ def self_times(path: str):
     return total, count
 
 
-def compare_traces(ours: str, theirs: str, steps: int, top: int) -> None:
-    """The ops with the most self time over both traces, ms per step and calls per step on each side."""
+GEMM_OPS = ("aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm", "aten::addbmm")
+
+
+def is_compute_kernel(name: str) -> bool:
+    """The BLAS / oneDNN work of a step: matrix products and convolutions (any of their ATen entry points; self
+    times are disjoint, so a parent's own share is not counted twice)."""
+    return name in GEMM_OPS or "convolution" in name
+
+
+def compare_traces(ours: str, theirs: str, steps: int, top: int, pytorch_step_ms: float = 0.0,
+                   adam_floor_ms: float = 0.0) -> None:
+    """The ops with the most self time over both traces, ms per step and calls per step on each side; then the
+    compute kernels' share and, given PyTorch's measured step, the highest ratio ours could reach were
+    everything but those kernels and an Adam step at its memory-traffic floor free."""
     a, ca = self_times(ours)
     b, cb = self_times(theirs)
     names = sorted(set(a) | set(b), key=lambda n: -(a.get(n, 0.0) + b.get(n, 0.0)))
@@ -130,6 +144,16 @@ def compare_traces(ours: str, theirs: str, steps: int, top: int) -> None:
         print(f"    {n[:44]:44s} {a.get(n, 0.0) / 1e3 / steps:8.2f} {ca.get(n, 0) // steps:6d} "
               f"{b.get(n, 0.0) / 1e3 / steps:8.2f} {cb.get(n, 0) // steps:6d}")
     print(f"    {'all ops':44s} {sum(a.values()) / 1e3 / steps:8.2f} {'':6s} {sum(b.values()) / 1e3 / steps:8.2f}")
+    kernels_a = sum(t for n, t in a.items() if is_compute_kernel(n)) / 1e3 / steps
+    kernels_b = sum(t for n, t in b.items() if is_compute_kernel(n)) / 1e3 / steps
+    print(f"    GEMMs and convolutions: ours {kernels_a:.2f} ms per step, PyTorch {kernels_b:.2f}; every other op: "
+          f"ours {sum(a.values()) / 1e3 / steps - kernels_a:.2f}, PyTorch {sum(b.values()) / 1e3 / steps - kernels_b:.2f}")
+    if pytorch_step_ms > 0 and kernels_a > 0 and kernels_b > 0:
+        floor_a, floor_b = kernels_a + adam_floor_ms, kernels_b + adam_floor_ms
+        print(f"    ceiling: our GEMMs and convolutions {kernels_a:.2f} ms + the main optimiser's Adam at its "
+              f"memory-traffic floor {adam_floor_ms:.2f}, everything else free: {floor_a:.2f} ms against PyTorch's "
+              f"measured {pytorch_step_ms:.2f}, at most {pytorch_step_ms / floor_a:.2f}x; with PyTorch's own GEMM "
+              f"and convolution times ({kernels_b:.2f} ms) at most {pytorch_step_ms / floor_b:.2f}x")
 
 
 def skip(reason: str) -> None:
@@ -156,9 +180,13 @@ def main() -> None:
     parser.add_argument("--compare-traces", nargs=2, metavar=("OURS", "PYTORCH"),
                         help="instead: print the ops of two such traces (of --steps steps each) side by side")
     parser.add_argument("--top", type=int, default=15, help="--compare-traces: how many ops")
+    parser.add_argument("--pytorch-step-ms", type=float, default=0.0,
+                        help="--compare-traces: PyTorch's measured step (ms), for the ceiling line")
+    parser.add_argument("--adam-floor-ms", type=float, default=0.0,
+                        help="--compare-traces: the memory-traffic floor of our main Adam step (ms), for the ceiling")
     args = parser.parse_args()
     if args.compare_traces:
-        compare_traces(*args.compare_traces, args.steps, args.top)
+        compare_traces(*args.compare_traces, args.steps, args.top, args.pytorch_step_ms, args.adam_floor_ms)
         return
     if not args.spec:
         raise SystemExit("--spec is required")
