@@ -26,8 +26,9 @@ or, when the variant has no twin yet (or the twin raises NotImplementedError), {
 with exit status 0. --probe builds the twin and runs one step only (what the C++ bench asks first).
 --trace FILE profiles --steps more steps after the timed ones (torch.autograd.profiler, a chrome trace);
 --compare-traces OURS PYTORCH --steps N prints the ops of two such traces side by side, by self time, then
-the GEMMs' and convolutions' share and, with --pytorch-step-ms and --adam-floor-ms, the ceiling: the most
-ours could gain were all its other work free but an Adam step at its memory-traffic floor.
+the GEMMs' and convolutions' share and, with --pytorch-step-ms and --adam-floor-ms, two ceilings (with our
+kernel times and with PyTorch's): the most ours could gain were all its other work free but an Adam step at
+its memory-traffic floor.
 
 Run with Debian's python3-torch (/usr/bin/python3): the same LibTorch build and BLAS as the C++ engine.
 """
