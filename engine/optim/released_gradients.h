@@ -11,7 +11,8 @@
 // received none this time.
 //
 // Contracts
-// - After restore_missing() the optimiser sees exactly what zero_grad() + backward would have left: the
+// - After restore_missing() the optimiser sees exactly what 1.x's zero_grad() + backward would have left
+//   (2.x's zero_grad() sets gradients to none by default; this class keeps 1.x's steps on both): the
 //   same set of defined gradients (a parameter outside the graph this step keeps a zero gradient, so the
 //   optimiser's state and step counts move as they did), with equal values (x, where zero_grad gives
 //   0 + x). Tested against zero_grad over steps with a parameter that skips steps.
