@@ -73,9 +73,9 @@ inline void require_twin_agrees(const std::string& name, const std::string& pres
   REQUIRE(eval.status == 0);
   const auto ours = nlohmann::json::parse(eval.out);
 
-  auto agree = [](double a, double b) { return std::abs(a - b) <= 1e-5 * std::max(std::abs(b), 1e-3); };
-  // The difference the bound is checked on, relative to max(|theirs|, 1e-3): printed per term, one line.
+  // The difference relative to max(|theirs|, 1e-3): bounded by 1e-5, and printed per term, one line.
   auto relative = [](double a, double b) { return std::abs(a - b) / std::max(std::abs(b), 1e-3); };
+  auto agree = [&](double a, double b) { return relative(a, b) <= 1e-5; };
   INFO("ours " << ours.at("nelbo") << " " << ours.at("terms").dump() << "\ntheirs " << twin.out);
   const double nelbo_ours = ours.at("nelbo").get<double>(), nelbo_theirs = theirs.at("nelbo").get<double>();
   CHECK(agree(nelbo_ours, nelbo_theirs));
